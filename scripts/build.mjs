@@ -1,0 +1,22 @@
+// The one build script: an esbuild entry map by context (DESIGN §2). `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions[]} */
+const contexts = [
+  {
+    entryPoints: { cli: 'src/cli/index.ts' },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // dns-packet is CommonJS and calls require('buffer'): give the ESM bundle a require.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  },
+];
+
+for (const options of contexts) {
+  const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', ...options };
+  if (watch) await (await esbuild.context(config)).watch();
+  else await esbuild.build(config);
+}

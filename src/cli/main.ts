@@ -1,0 +1,105 @@
+// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] (DESIGN §5)
+import { parseArgs } from 'node:util';
+import { DEFAULT_RESOLVERS, DEFAULT_TIMEOUT_MS, discover, parseAddress, type Discovery } from '../core/index.ts';
+import { formatTable } from './format-table.ts';
+import { describe } from './messages.ts';
+import { createNodePlatform } from './platform.ts';
+
+export const EXIT = { found: 0, badInput: 2, notPublished: 3, resolverFailure: 4 } as const;
+const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] [--post]';
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let args;
+  try {
+    args = readArguments(argv);
+  } catch (error) {
+    err(`srv-autoconfig: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  if (args === 'help') {
+    out(USAGE);
+    return EXIT.found;
+  }
+  let node;
+  try {
+    node = createNodePlatform(args.ca);
+  } catch (error) {
+    err(`srv-autoconfig: cannot read --ca file: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.badInput;
+  }
+  try {
+    const parsed = parseAddress(args.address, node.platform);
+    if (!parsed.ok) {
+      err(`srv-autoconfig: invalid address ${JSON.stringify(args.address)}: ${describe(parsed.reason)} (${parsed.reason})`);
+      return EXIT.badInput;
+    }
+    const result = await discover(parsed.value, { resolvers: args.doh, method: args.method, timeoutMs: args.timeout }, node.platform);
+    // A failed lookup has no table to show: its one line goes to stderr (JSON still tells tools all).
+    if (args.json) out(JSON.stringify(toJson(result), null, 2));
+    else if (result.error === null) out(formatTable(result));
+    if (result.error !== null) {
+      const e = result.error;
+      err(`srv-autoconfig: resolver failure for ${e.name} (${e.reason}): ${describe(e.reason)} [${e.detail}]`);
+    }
+    return result.status === 'found' ? EXIT.found : result.status === 'not-published' ? EXIT.notPublished : EXIT.resolverFailure;
+  } finally {
+    node.close();
+  }
+}
+
+interface Arguments {
+  readonly address: string;
+  readonly doh: readonly string[];
+  readonly json: boolean;
+  readonly transport: boolean;
+  readonly timeout: number;
+  readonly ca?: string;
+  readonly method: 'GET' | 'POST';
+}
+
+function readArguments(argv: readonly string[]): Arguments | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      doh: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      'no-transport': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      ca: { type: 'string' },
+      post: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'an email address is required' : 'give exactly one address');
+  const doh = values.doh ?? [...DEFAULT_RESOLVERS];
+  for (const url of doh) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--doh ${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsed.protocol !== 'https:') throw new UsageError(`--doh ${JSON.stringify(url)} must be an https URL (RFC 8484 §5)`);
+  }
+  const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive whole number of milliseconds`);
+  return {
+    address: positionals[0] ?? '',
+    doh,
+    json: values.json,
+    transport: !values['no-transport'],
+    timeout,
+    ...(values.ca === undefined ? {} : { ca: values.ca }),
+    method: values.post ? 'POST' : 'GET',
+  };
+}
+
+/** DESIGN §5's JSON object; `transport` stays null until the transport checks exist. */
+function toJson(d: Discovery): object {
+  const { status, address, domain, incoming, outgoing, alternatives, notOffered, rejected, dnssec, badge, transport, timing, error } = d;
+  return { status, address, domain, incoming, outgoing, alternatives, notOffered, rejected, dnssec, badge, transport, timing, error };
+}

@@ -1,0 +1,41 @@
+// The badge level for the chosen settings (DESIGN §4); transport checks will add their reasons here.
+import type { BadgeReason } from './reasons.ts';
+import type { Security } from './discovery/service-labels.ts';
+
+export type BadgeLevel = 'tls' | 'starttls' | 'unverified' | 'none';
+
+export interface Badge {
+  readonly level: BadgeLevel;
+  readonly reasons: readonly BadgeReason[];
+}
+
+/** What the badge needs to know of one chosen setting. */
+export interface BadgeInput {
+  readonly security: Security;
+  readonly inDomain: boolean;
+  readonly dnssec: boolean;
+}
+
+export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | null, lookupFailed: boolean): Badge {
+  if (lookupFailed) return { level: 'none', reasons: ['lookup-failed'] };
+  if (incoming === null || outgoing === null) {
+    const missing: BadgeReason[] = [];
+    if (incoming === null) missing.push('incoming-not-found');
+    if (outgoing === null) missing.push('outgoing-not-found');
+    return { level: 'none', reasons: missing };
+  }
+  const sides = [['incoming', incoming], ['outgoing', outgoing]] as const;
+  const reasons: BadgeReason[] = [];
+
+  // RFC 6186 §6: an out-of-domain target is trusted only when DNSSEC validated the SRV answer.
+  const unverified = (s: BadgeInput): boolean => !s.inDomain && !s.dnssec;
+  for (const [side, setting] of sides) {
+    if (unverified(setting)) reasons.push(`${side}-outside-domain`);
+    if (setting.security === 'starttls') reasons.push(`${side}-starttls`);
+  }
+  const anyUnverified = unverified(incoming) || unverified(outgoing);
+  const anyStarttls = incoming.security === 'starttls' || outgoing.security === 'starttls';
+  if (!anyStarttls) reasons.push('all-implicit-tls');
+  reasons.push(incoming.dnssec && outgoing.dnssec ? 'dnssec-validated' : 'dnssec-not-validated');
+  return { level: anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
+}

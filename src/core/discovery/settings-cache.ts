@@ -1,0 +1,101 @@
+// RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
+// the lookup for the failing protocol only.
+import type { EmailAddress } from '../address/parse-address.ts';
+import { badgeFor } from '../badge.ts';
+import type { Platform } from '../platform.ts';
+import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
+import { loginNames } from './login-names.ts';
+import type { Protocol } from './service-labels.ts';
+
+const CACHE_VERSION = 1;
+const cacheKey = (domain: string): string => `discovery:${domain}`;
+
+interface CacheEntry {
+  readonly version: typeof CACHE_VERSION;
+  readonly expiresAt: number;
+  readonly discovery: Discovery;
+}
+
+/** Cached settings when fresh (zero network requests), else a new discovery that is then cached. */
+export async function discoverWithCache(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
+  const storage = platform.storage;
+  if (storage === undefined) return discover(address, options, platform);
+  const started = platform.now();
+  const entry = readEntry(await storage.get(cacheKey(address.domain)));
+  if (entry !== null && started < entry.expiresAt) {
+    return { ...forAddress(entry.discovery, address), fromCache: true, timing: { elapsedMs: platform.now() - started, queries: 0 } };
+  }
+  const fresh = await discover(address, options, platform);
+  await store(fresh, platform);
+  return fresh;
+}
+
+/**
+ * RFC 6186 §4: after a connection or login failure with `failed`, re-query that protocol's labels
+ * only and keep the rest of `previous`; IMAP and POP3 are never swapped without the user.
+ */
+export async function relookup(
+  address: EmailAddress,
+  failed: Protocol,
+  previous: Discovery,
+  options: DiscoveryOptions,
+  platform: Platform,
+): Promise<Discovery> {
+  const fresh = await discover(address, { ...options, only: failed }, platform);
+  if (fresh.status === 'resolver-failure') return fresh;
+  const outgoingFailed = failed === 'smtp';
+  const incoming = outgoingFailed ? previous.incoming : fresh.incoming;
+  const outgoing = outgoingFailed ? fresh.outgoing : previous.outgoing;
+  const keptAlternatives = previous.alternatives.filter((s) => (s.protocol === 'smtp') !== outgoingFailed);
+  const merged: Discovery = {
+    ...fresh,
+    status: incoming ?? outgoing ? 'found' : 'not-published',
+    incoming,
+    outgoing,
+    alternatives: outgoingFailed ? [...keptAlternatives, ...fresh.alternatives] : [...fresh.alternatives, ...keptAlternatives],
+    notOffered: [...new Set([...previous.notOffered, ...fresh.notOffered])],
+    badge: badgeFor(incoming, outgoing, false),
+  };
+  await platform.storage?.remove(cacheKey(address.domain));
+  await store(merged, platform);
+  return merged;
+}
+
+/** Drops what is cached for a domain (options page "clear cache", or a user's retry). */
+export async function forgetDomain(domain: string, platform: Platform): Promise<void> {
+  await platform.storage?.remove(cacheKey(domain));
+}
+
+async function store(discovery: Discovery, platform: Platform): Promise<void> {
+  if (platform.storage === undefined || discovery.status !== 'found') return;
+  const settings = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
+  // The shortest TTL of the records in use bounds the whole entry; TTL 0 means "do not cache".
+  const ttl = Math.min(...settings.map((s) => s.ttl));
+  if (!(ttl > 0)) return;
+  const entry: CacheEntry = { version: CACHE_VERSION, expiresAt: platform.now() + ttl * 1000, discovery };
+  await platform.storage.set(cacheKey(discovery.domain), entry);
+}
+
+/** Storage is outside our control (another version, a hand edit): anything odd reads as a miss. */
+function readEntry(value: unknown): CacheEntry | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entry = value as Partial<CacheEntry>;
+  const discovery = entry.discovery as Partial<Discovery> | undefined;
+  if (entry.version !== CACHE_VERSION || typeof entry.expiresAt !== 'number') return null;
+  if (typeof discovery !== 'object' || discovery === null || discovery.status !== 'found') return null;
+  if (!Array.isArray(discovery.alternatives) || typeof discovery.badge !== 'object') return null;
+  return entry as CacheEntry;
+}
+
+/** The entry is per domain; the address and its login names are the asker's (RFC 6186 §4). */
+function forAddress(discovery: Discovery, address: EmailAddress): Discovery {
+  const usernames = loginNames(address);
+  const personal = (s: Setting | null): Setting | null => (s === null ? null : { ...s, usernames });
+  return {
+    ...discovery,
+    address: address.address,
+    incoming: personal(discovery.incoming),
+    outgoing: personal(discovery.outgoing),
+    alternatives: discovery.alternatives.map((s) => ({ ...s, usernames })),
+  };
+}

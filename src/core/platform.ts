@@ -1,0 +1,39 @@
+// The IO the pure core is given: every effect arrives through this one parameter (house style 1).
+
+/** The part of a fetch Response the DoH client reads. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: Uint8Array;
+  readonly signal: AbortSignal;
+  /** Never follow redirects: a DoH answer must come from the resolver asked (RFC 8484 §5). */
+  readonly redirect: 'error';
+}
+
+export type Fetch = (url: string, request: HttpRequest) => Promise<HttpResponse>;
+
+/** A small async key-value store (storage.local in the add-on, a Map in tests). */
+export interface KeyValueStorage {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export interface Platform {
+  readonly fetch: Fetch;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  /** Uniform in [0, 1). */
+  readonly random: () => number;
+  /** An AbortSignal that fires after `ms` milliseconds. */
+  readonly timeout: (ms: number) => AbortSignal;
+  /** IDNA (UTS #46) to A-labels, as the platform's URL parser does it; null when refused. */
+  readonly toAscii: (domain: string) => string | null;
+  readonly storage?: KeyValueStorage;
+}

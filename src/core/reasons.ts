@@ -1,0 +1,50 @@
+// Closed sets of reason codes; each doubles as a `_locales` message name with a prefix.
+
+/** Why an address was refused before any query (DESIGN §3, exit code 2). */
+export type AddressReason =
+  | 'address-empty'
+  | 'address-missing-at'
+  | 'address-empty-local-part'
+  | 'address-empty-domain'
+  | 'address-local-part-too-long'
+  | 'address-local-part-invalid'
+  | 'address-domain-literal'
+  | 'domain-invalid-characters'
+  | 'domain-empty-label'
+  | 'domain-label-too-long'
+  | 'domain-too-long'
+  | 'domain-label-hyphen'
+  | 'domain-numeric'
+  | 'domain-single-label'
+  | 'domain-idna-failed';
+
+/** Why a DNS query produced no usable answer (resolver-side, temporary: exit code 4). */
+export type DnsFailureReason =
+  | 'servfail'
+  | 'refused'
+  | 'rcode-other'
+  | 'timeout'
+  | 'network'
+  | 'http-status'
+  | 'content-type'
+  | 'response-too-large'
+  | 'truncated'
+  | 'malformed-response'
+  | 'question-mismatch'
+  | 'cname-loop';
+
+/** Reasons behind a badge level (DESIGN §4). */
+export type BadgeReason =
+  | 'all-implicit-tls'
+  | 'incoming-starttls'
+  | 'outgoing-starttls'
+  | 'incoming-outside-domain'
+  | 'outgoing-outside-domain'
+  | 'incoming-not-found'
+  | 'outgoing-not-found'
+  | 'dnssec-validated'
+  | 'dnssec-not-validated'
+  | 'lookup-failed';
+
+/** Why one SRV record was set aside (shown, never silently dropped). */
+export type RejectReason = 'target-invalid' | 'port-zero';

@@ -1,0 +1,144 @@
+import { describe, expect, test } from 'vitest';
+import { lookup, type DohOptions } from '../../../src/core/dns/doh-client.ts';
+import type { Fetch, HttpRequest } from '../../../src/core/platform.ts';
+import { fakeResolver, httpResponse, srv, testPlatform, type FakeAnswer } from '../../support/fake-resolver.ts';
+
+const Q = { name: '_imaps._tcp.example.test', type: 'SRV' } as const;
+const A = 'https://a.example/dns-query';
+const B = 'https://b.example/dns-query';
+const options = (over: Partial<DohOptions> = {}): DohOptions => ({ resolvers: [A], method: 'GET', timeoutMs: 2000, ...over });
+const good: FakeAnswer = { ad: true, answers: [srv(Q.name, 0, 1, 993, 'imap.example.test')] };
+
+/** A resolver that answers per URL: `byResolver[url]`. */
+function perResolver(byResolver: Record<string, FakeAnswer>) {
+  return fakeResolver((_name, _type, url) => byResolver[url.split('?')[0] ?? url]);
+}
+
+describe('lookup: RFC 8484 DoH client', () => {
+  test('RFC 8484 §4.1: GET carries ?dns= base64url without padding, Accept application/dns-message', async () => {
+    const seen: { url: string; request: HttpRequest }[] = [];
+    const inner = fakeResolver(() => good);
+    const fetch: Fetch = (url, request) => { seen.push({ url, request }); return inner.fetch(url, request); };
+    const result = await lookup(Q, options(), testPlatform(fetch));
+    expect(result).toMatchObject({ status: 'answer', ad: true, resolver: A });
+    const [{ url, request }] = seen as [{ url: string; request: HttpRequest }];
+    expect(url).toMatch(/^https:\/\/a\.example\/dns-query\?dns=[A-Za-z0-9_-]+$/);
+    expect(request.method).toBe('GET');
+    expect(request.body).toBeUndefined();
+    expect(request.headers).toEqual({ accept: 'application/dns-message' });
+    expect(request.redirect).toBe('error');
+  });
+
+  test('RFC 8484 §4.1: a resolver URL with a query string gets &dns=', async () => {
+    const resolver = fakeResolver(() => good);
+    await lookup(Q, options({ resolvers: ['https://a.example/q?ct'] }), testPlatform(resolver.fetch));
+    expect(resolver.calls[0]?.url).toMatch(/^https:\/\/a\.example\/q\?ct&dns=/);
+  });
+
+  test('RFC 8484 §4.1: POST sends the message as the body with Content-Type application/dns-message', async () => {
+    const seen: HttpRequest[] = [];
+    const inner = fakeResolver(() => good);
+    const fetch: Fetch = (url, request) => { seen.push(request); return inner.fetch(url, request); };
+    const result = await lookup(Q, options({ method: 'POST' }), testPlatform(fetch));
+    expect(result.status).toBe('answer');
+    expect(seen[0]?.headers).toEqual({ accept: 'application/dns-message', 'content-type': 'application/dns-message' });
+    expect(seen[0]?.body?.length).toBeGreaterThan(12);
+    expect(inner.calls[0]).toMatchObject({ method: 'POST', name: Q.name, type: 'SRV' });
+  });
+
+  test('RFC 8467: queries to a remote resolver are padded to 128 octets, to a loopback one not', async () => {
+    const sizes: number[] = [];
+    const inner = fakeResolver(() => good);
+    const fetch: Fetch = (url, request) => { sizes.push(request.body?.length ?? 0); return inner.fetch(url, request); };
+    await lookup(Q, options({ method: 'POST' }), testPlatform(fetch));
+    await lookup(Q, options({ method: 'POST', resolvers: ['https://127.0.0.1:8443/dns-query'] }), testPlatform(fetch));
+    expect(sizes[0]! % 128).toBe(0);
+    expect(sizes[1]! % 128).not.toBe(0);
+  });
+
+  test.each([
+    { name: 'HTTP 500', answer: { status: 500 }, reason: 'http-status' },
+    { name: 'HTTP 404', answer: { status: 404 }, reason: 'http-status' },
+    { name: 'text/html body', answer: { ...good, contentType: 'text/html' }, reason: 'content-type' },
+    { name: 'SERVFAIL', answer: { rcode: 'SERVFAIL' }, reason: 'servfail' },
+    { name: 'REFUSED', answer: { rcode: 'REFUSED' }, reason: 'refused' },
+    { name: 'empty body', answer: { raw: new Uint8Array() }, reason: 'malformed-response' },
+    { name: 'body over 65535 octets', answer: { raw: new Uint8Array(70000) }, reason: 'response-too-large' },
+  ] as { name: string; answer: FakeAnswer; reason: string }[])('$name is an error naming the resolver and the name, and the next resolver is asked', async ({ answer, reason }) => {
+    const resolver = perResolver({ [A]: answer, [B]: good });
+    const fallback = await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch));
+    expect(fallback).toMatchObject({ status: 'answer', resolver: B });
+    const alone = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(alone).toMatchObject({ status: 'error', reason, resolver: A, name: Q.name });
+  });
+
+  test('content type parameters are accepted (application/dns-message; charset ignored)', async () => {
+    const resolver = fakeResolver(() => ({ ...good, contentType: 'Application/DNS-Message; q=1' }));
+    expect((await lookup(Q, options(), testPlatform(resolver.fetch))).status).toBe('answer');
+  });
+
+  test('a declared Content-Length over 65535 is refused before the body is read', async () => {
+    let read = false;
+    const fetch: Fetch = async () => ({
+      status: 200,
+      headers: { get: (n) => ({ 'content-type': 'application/dns-message', 'content-length': '1000000' })[n.toLowerCase()] ?? null },
+      arrayBuffer: async () => { read = true; return new ArrayBuffer(0); },
+    });
+    expect(await lookup(Q, options(), testPlatform(fetch))).toMatchObject({ status: 'error', reason: 'response-too-large' });
+    expect(read).toBe(false);
+  });
+
+  test('a resolver slower than the time-out is abandoned within the time-out', async () => {
+    const resolver = perResolver({ [A]: { ...good, delayMs: 5000 }, [B]: good });
+    const started = Date.now();
+    const result = await lookup(Q, options({ resolvers: [A, B], timeoutMs: 100 }), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'answer', resolver: B });
+    expect(Date.now() - started).toBeLessThan(2000);
+    const alone = await lookup(Q, options({ timeoutMs: 100 }), testPlatform(resolver.fetch));
+    expect(alone).toMatchObject({ status: 'error', reason: 'timeout', resolver: A });
+  });
+
+  test('a network failure is an error, and all failures are listed when every resolver fails', async () => {
+    const fetch: Fetch = async (url) => { throw new TypeError(`connect ECONNREFUSED ${url.slice(0, 20)}`); };
+    const result = await lookup(Q, options({ resolvers: [A, B] }), testPlatform(fetch));
+    expect(result).toMatchObject({ status: 'error', reason: 'network', resolver: B });
+    expect(result.status === 'error' && result.detail).toMatch(/a\.example.*b\.example/);
+  });
+
+  test('NXDOMAIN is an answer ("no record"), not a failure: no other resolver is asked', async () => {
+    const resolver = perResolver({ [A]: { rcode: 'NXDOMAIN', ad: true }, [B]: good });
+    expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toEqual({ status: 'nxdomain', ad: true, resolver: A });
+    expect(resolver.calls).toHaveLength(1);
+  });
+
+  test('NOERROR without records of the type is NODATA', async () => {
+    const resolver = fakeResolver(() => ({ answers: [{ name: Q.name, type: 'TXT', data: ['x'] }] }));
+    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toEqual({ status: 'nodata', ad: false, resolver: A });
+  });
+
+  test('a CNAME chain in the answer is followed to the SRV records', async () => {
+    const resolver = fakeResolver(() => ({
+      answers: [{ name: Q.name, type: 'CNAME', data: 'real.example.test' }, srv('real.example.test', 0, 1, 993, 'imap.example.test')],
+    }));
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' }]);
+  });
+
+  test('a CNAME loop is an error and the next resolver is asked', async () => {
+    const loop: FakeAnswer = { answers: [{ name: Q.name, type: 'CNAME', data: 'b.test' }, { name: 'b.test', type: 'CNAME', data: Q.name }] };
+    const resolver = perResolver({ [A]: loop, [B]: good });
+    expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toMatchObject({ status: 'answer', resolver: B });
+    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'cname-loop' });
+  });
+
+  test('an answer to another question is refused', async () => {
+    const wrong = fakeResolver(() => good);
+    const fetch: Fetch = async (url, request) => {
+      const other = await wrong.fetch(url, request);
+      const body = new Uint8Array(await other.arrayBuffer());
+      body[14] = 0x78; // the question's first label '_imaps' becomes '_xmaps'
+      return httpResponse(body);
+    };
+    expect(await lookup(Q, options(), testPlatform(fetch))).toMatchObject({ status: 'error', reason: 'question-mismatch' });
+  });
+});

@@ -110,3 +110,12 @@ export function testPlatform(fetch: Fetch, overrides: Partial<Platform> = {}): P
 export function srv(name: string, priority: number, weight: number, port: number, target: string, ttl = 300): FakeRecord {
   return { name, type: 'SRV', ttl, data: { priority, weight, port, target } };
 }
+
+/** A resolver holding one zone's records: answers what matches, NXDOMAIN otherwise. */
+export function zoneResolver(records: readonly FakeRecord[], { ad = true } = {}): FakeResolver {
+  return fakeResolver((name, type) => {
+    const owned = records.filter((r) => r.name === name);
+    if (owned.length === 0) return { rcode: 'NXDOMAIN', ad };
+    return { ad, answers: owned.filter((r) => r.type === type || r.type === 'CNAME') };
+  });
+}

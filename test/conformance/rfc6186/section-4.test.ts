@@ -1,0 +1,94 @@
+// RFC 6186 §4: user names to try, caching with the DNS TTL as a bound, and same-protocol re-lookup.
+import { describe, expect, test } from 'vitest';
+import { discoverWithCache, relookup } from '../../../src/core/discovery/settings-cache.ts';
+import { srv, testPlatform, zoneResolver, type FakeRecord } from '../../support/fake-resolver.ts';
+import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';
+import { memoryStorage } from '../../support/memory-storage.ts';
+
+const D = 'example.test';
+const zone: FakeRecord[] = [
+  srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`, 600),
+  srv(`_pop3s._tcp.${D}`, 10, 1, 995, `pop.${D}`, 600),
+  srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`, 300),
+];
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_800_000_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => { now += ms; } };
+}
+
+describe('RFC 6186 §4', () => {
+  test('RFC 6186 §4: usernames are the full address first, then the local-part', async () => {
+    const result = await discoverIn(zone, 'Alice.Smith@EXAMPLE.test');
+    expect(result.incoming?.usernames).toEqual(['Alice.Smith@example.test', 'Alice.Smith']);
+    expect(result.outgoing?.usernames).toEqual(['Alice.Smith@example.test', 'Alice.Smith']);
+  });
+
+  test('RFC 6186 §4: a quoted local-part is tried unquoted as the second name', async () => {
+    const result = await discoverIn(zone, '"john doe"@example.test');
+    expect(result.incoming?.usernames).toEqual(['"john doe"@example.test', 'john doe']);
+  });
+
+  test('RFC 6186 §4: cached settings are reused with zero network requests until the shortest TTL runs out', async () => {
+    const resolver = zoneResolver(zone);
+    const clock = manualClock();
+    const storage = memoryStorage();
+    const platform = testPlatform(resolver.fetch, { now: clock.now, storage });
+    const first = await discoverWithCache(address('alice@example.test'), OPTIONS, platform);
+    expect(first).toMatchObject({ fromCache: false, timing: { queries: 6 } });
+
+    clock.advance(299_000);
+    const second = await discoverWithCache(address('bob@example.test'), OPTIONS, platform);
+    expect(resolver.calls).toHaveLength(6);
+    expect(second).toMatchObject({ fromCache: true, timing: { queries: 0 }, address: 'bob@example.test' });
+    expect(second.incoming).toEqual({ ...first.incoming, usernames: ['bob@example.test', 'bob'] });
+
+    clock.advance(2_000); // past the 300 s TTL of the submissions record
+    const third = await discoverWithCache(address('alice@example.test'), OPTIONS, platform);
+    expect(third.fromCache).toBe(false);
+    expect(resolver.calls).toHaveLength(12);
+  });
+
+  test('RFC 6186 §4: nothing is cached from a failed or empty lookup, or with TTL 0', async () => {
+    for (const records of [[], [srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`, 0)]]) {
+      const storage = memoryStorage();
+      await discoverWithCache(address('a@example.test'), OPTIONS, testPlatform(zoneResolver(records).fetch, { storage }));
+      expect(storage.data.size).toBe(0);
+    }
+  });
+
+  test('a damaged cache entry reads as a miss, never as settings', async () => {
+    const storage = memoryStorage();
+    await storage.set(`discovery:${D}`, { version: 1, expiresAt: Number.MAX_SAFE_INTEGER, discovery: { status: 'found', incoming: 'evil' } });
+    const resolver = zoneResolver(zone);
+    const result = await discoverWithCache(address('a@example.test'), OPTIONS, testPlatform(resolver.fetch, { storage }));
+    expect(result.fromCache).toBe(false);
+    expect(result.incoming?.hostname).toBe(`imap.${D}`);
+  });
+
+  test('RFC 6186 §4: after an IMAP failure only the IMAP labels are queried again, and POP3 is never switched to', async () => {
+    const before = await discoverIn(zone);
+    expect(before.incoming?.protocol).toBe('imap');
+    // The domain now prefers POP3, but the user configured IMAP: the re-lookup stays on IMAP.
+    const changed = [srv(`_imaps._tcp.${D}`, 20, 1, 993, `imap2.${D}`), srv(`_pop3s._tcp.${D}`, 0, 1, 995, `pop.${D}`), zone[2]!];
+    const resolver = zoneResolver(changed);
+    const storage = memoryStorage();
+    const after = await relookup(address('alice@example.test'), 'imap', before, OPTIONS, testPlatform(resolver.fetch, { storage }));
+    expect(resolver.calls.map((c) => c.name).sort()).toEqual([`_imap._tcp.${D}`, `_imaps._tcp.${D}`]);
+    expect(after.incoming).toMatchObject({ protocol: 'imap', hostname: `imap2.${D}` });
+    expect(after.outgoing).toEqual(before.outgoing);
+    expect(after.badge.level).toBe('tls');
+    expect(storage.data.has(`discovery:${D}`)).toBe(true);
+  });
+
+  test('RFC 6186 §4: after a submission failure only the submission labels are queried again', async () => {
+    const before = await discoverIn(zone);
+    const resolver = zoneResolver([...zone.slice(0, 2), srv(`_submission._tcp.${D}`, 0, 1, 587, `smtp2.${D}`)]);
+    const after = await relookup(address('alice@example.test'), 'smtp', before, OPTIONS, testPlatform(resolver.fetch));
+    expect(resolver.calls.map((c) => c.name).sort()).toEqual([`_submission._tcp.${D}`, `_submissions._tcp.${D}`]);
+    expect(after.incoming).toEqual(before.incoming);
+    expect(after.outgoing).toMatchObject({ hostname: `smtp2.${D}`, security: 'starttls' });
+    expect(after.badge.level).toBe('starttls');
+  });
+});

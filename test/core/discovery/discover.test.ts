@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { discover } from '../../../src/core/discovery/discover.ts';
+import { fakeResolver, srv, testPlatform } from '../../support/fake-resolver.ts';
+import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';
+
+const D = 'example.test';
+const zone = [
+  srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`),
+  srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
+];
+
+describe('discover', () => {
+  test('all six SRV queries are in flight at once: every one starts before any ends', async () => {
+    const result = await discoverIn(zone);
+    const calls = result.resolver.calls;
+    expect(calls).toHaveLength(6);
+    const lastStart = Math.max(...calls.map((c) => c.started));
+    const firstEnd = Math.min(...calls.map((c) => c.ended ?? Infinity));
+    expect(lastStart).toBeLessThan(firstEnd);
+    expect(result.timing.queries).toBe(6);
+  });
+
+  test('a found result carries settings, badge, DNSSEC and no error', async () => {
+    const result = await discoverIn(zone);
+    expect(result).toMatchObject({
+      status: 'found',
+      address: `alice@${D}`,
+      domain: D,
+      incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', inDomain: true, dnssec: true, service: '_imaps._tcp' },
+      outgoing: { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' },
+      dnssec: true,
+      badge: { level: 'tls' },
+      error: null,
+      transport: null,
+    });
+  });
+
+  test('one failing label fails the whole discovery (a partial answer could downgrade to STARTTLS)', async () => {
+    const resolver = fakeResolver((name) => (name.startsWith('_imaps.')
+      ? { rcode: 'SERVFAIL' }
+      : name.startsWith('_imap.') ? { answers: [srv(name, 0, 1, 143, `imap.${D}`)] } : { rcode: 'NXDOMAIN' }));
+    const result = await discover(address(`a@${D}`), OPTIONS, testPlatform(resolver.fetch));
+    expect(result).toMatchObject({
+      status: 'resolver-failure',
+      incoming: null,
+      outgoing: null,
+      badge: { level: 'none', reasons: ['lookup-failed'] },
+      error: { reason: 'servfail', name: `_imaps._tcp.${D}`, resolver: OPTIONS.resolvers[0] },
+    });
+  });
+
+  test('records with a target that is no host name, or port 0, are reported and not used', async () => {
+    const result = await discoverIn([
+      srv(`_imaps._tcp.${D}`, 0, 1, 993, `bad_host.${D}`),
+      srv(`_imaps._tcp.${D}`, 1, 1, 993, `imap.${D}`),
+      srv(`_submissions._tcp.${D}`, 0, 1, 0, `smtp.${D}`),
+      srv(`_submission._tcp.${D}`, 0, 1, 587, '127.0.0.1'),
+    ]);
+    expect(result.incoming?.hostname).toBe(`imap.${D}`);
+    expect(result.outgoing).toBeNull();
+    expect(result.rejected).toEqual([
+      { label: '_submissions._tcp', target: `smtp.${D}`, port: 0, reason: 'port-zero' },
+      { label: '_submission._tcp', target: '127.0.0.1', port: 587, reason: 'target-invalid' },
+      { label: '_imaps._tcp', target: `bad_host.${D}`, port: 993, reason: 'target-invalid' },
+    ]);
+    expect(result.badge).toEqual({ level: 'none', reasons: ['outgoing-not-found'] });
+  });
+
+  test('DNSSEC is reported per domain only when every answer, negative ones included, carried AD', async () => {
+    const resolver = fakeResolver((name) => (name.startsWith('_imaps.') ? { ad: true, answers: [zone[0]!] } : { rcode: 'NXDOMAIN', ad: false }));
+    const result = await discover(address(`a@${D}`), OPTIONS, testPlatform(resolver.fetch));
+    expect(result.incoming?.dnssec).toBe(true);
+    expect(result.dnssec).toBe(false);
+  });
+
+  test('the domain with nothing published is "not-published", with both sides missing in the badge', async () => {
+    const result = await discoverIn([]);
+    expect(result).toMatchObject({ status: 'not-published', incoming: null, outgoing: null, badge: { level: 'none', reasons: ['incoming-not-found', 'outgoing-not-found'] } });
+  });
+});

@@ -102,7 +102,7 @@ export function createNodePlatform(caFile?: string): NodePlatform {
   return {
     platform,
     close: () => {
-      for (const s of sessions.values()) s.close();
+      for (const s of sessions.values()) s.destroy();
       sessions.clear();
     },
   };

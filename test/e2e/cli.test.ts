@@ -1,0 +1,125 @@
+// The built CLI (dist/cli.js) against the real test resolver: DESIGN §5 JSON, exit codes, stderr.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+
+const CLI = 'dist/cli.js';
+const doh = inject('dohUrl');
+const ca = inject('caFile');
+
+interface Run { code: number | null; stdout: string; stderr: string; ms: number }
+
+function cli(...args: string[]): Promise<Run> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+const real = ['--doh', doh, '--ca', ca];
+
+/** A TCP listener that accepts and then says nothing: a resolver that never answers. */
+let silent: Server;
+const sockets: Socket[] = [];
+let silentUrl = '';
+beforeAll(async () => {
+  silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const address = silent.address();
+  silentUrl = `https://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/dns-query`;
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => silent.close(resolve));
+});
+
+describe('srv-autoconfig CLI (DESIGN §5)', () => {
+  test('--json prints the DESIGN §5 object and exits 0', async () => {
+    const run = await cli('alice@example.test', ...real, '--json');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const json = JSON.parse(run.stdout);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['address', 'domain', 'incoming', 'outgoing', 'alternatives', 'notOffered', 'badge', 'transport', 'timing']));
+    expect(json).toMatchObject({
+      address: 'alice@example.test',
+      domain: 'example.test',
+      incoming: { protocol: 'imap', hostname: 'imap.example.test', port: 993, security: 'tls', usernames: ['alice@example.test', 'alice'], inDomain: true, dnssec: true },
+      outgoing: { protocol: 'smtp', hostname: 'smtp.example.test', port: 465, security: 'tls', usernames: ['alice@example.test', 'alice'], inDomain: true, dnssec: true },
+      notOffered: ['_pop3._tcp'],
+      badge: { level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
+      transport: null,
+      timing: { queries: 6 },
+    });
+    expect(json.alternatives.map((s: { port: number }) => s.port)).toEqual([143, 587, 995]);
+    expect(json.timing.elapsedMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('--post gives the same settings', async () => {
+    const run = await cli('alice@example.test', ...real, '--json', '--post');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).incoming.hostname).toBe('imap.example.test');
+  });
+
+  test('the default output is a readable table', async () => {
+    const run = await cli('bob@starttls.test', ...real);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Incoming\s+IMAP\s+mail\.starttls\.test:143\s+STARTTLS/);
+    expect(run.stdout).toMatch(/Badge: starttls/);
+  });
+
+  test.each([
+    { name: 'an address without @', args: ['alice.example.test'], message: /invalid address "alice\.example\.test".*address-missing-at/ },
+    { name: 'a numeric domain', args: ['a@127.0.0.1'], message: /domain-numeric/ },
+    { name: 'no address', args: [], message: /address is required/ },
+    { name: 'a plain-http resolver', args: ['a@example.test', '--doh', 'http://127.0.0.1/dns-query'], message: /must be an https URL/ },
+    { name: 'a bad time-out', args: ['a@example.test', '--timeout', 'soon'], message: /--timeout/ },
+    { name: 'an unknown option', args: ['a@example.test', '--frobnicate'], message: /frobnicate/ },
+  ])('bad input ($name) exits 2 with a clear line on stderr and sends no query', async ({ args, message }) => {
+    const run = await cli(...args, '--doh', silentUrl);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+
+  test('nothing published exits 3', async () => {
+    const run = await cli('h@none.test', ...real, '--json');
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ incoming: null, outgoing: null, badge: { level: 'none' } });
+  });
+
+  test('SERVFAIL exits 4 with one stderr line naming the label and the resolver', async () => {
+    const run = await cli('m@bogus.test', ...real);
+    expect(run.code).toBe(4);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('bogus.test');
+    expect(run.stderr).toContain(doh);
+    expect(run.stderr).toContain('servfail');
+  });
+
+  test('a resolver that never answers times out and exits 4 within the time-out', async () => {
+    const run = await cli('a@example.test', '--doh', silentUrl, '--timeout', '300', '--ca', ca);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/timeout/);
+    expect(run.ms).toBeLessThan(5000);
+  });
+
+  test('an unreachable first resolver falls over to the next one', async () => {
+    const run = await cli('alice@example.test', '--doh', 'https://127.0.0.1:1/dns-query', ...real, '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).timing.queries).toBe(12);
+  });
+
+  test('the resolver\'s certificate must be trusted: without --ca it is a resolver failure', async () => {
+    const run = await cli('alice@example.test', '--doh', doh);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/network/);
+  });
+});

@@ -2,9 +2,18 @@
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
+// Thunderbird/Firefox ESR 128 and a current Chromium: what the manifest's strict_min_version allows.
+const browserTarget = ['firefox128', 'chrome120'];
 
 /** @type {esbuild.BuildOptions[]} */
 const contexts = [
+  {
+    entryPoints: { background: 'src/background/index.ts', popup: 'popup/popup.ts', options: 'popup/options.ts' },
+    platform: 'browser',
+    format: 'iife',
+    target: browserTarget,
+    minify: true,
+  },
   {
     entryPoints: { cli: 'src/cli/index.ts' },
     platform: 'node',

@@ -1,6 +1,6 @@
 // srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] (DESIGN §5)
 import { parseArgs } from 'node:util';
-import { DEFAULT_RESOLVERS, DEFAULT_TIMEOUT_MS, discover, parseAddress, type Discovery } from '../core/index.ts';
+import { checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, resolverList, type Discovery } from '../core/index.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';
 import { createNodePlatform } from './platform.ts';
@@ -75,15 +75,10 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
   });
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'an email address is required' : 'give exactly one address');
-  const doh = values.doh ?? [...DEFAULT_RESOLVERS];
+  const doh = values.doh ?? resolverList(DEFAULT_SETTINGS);
   for (const url of doh) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new UsageError(`--doh ${JSON.stringify(url)} is not a URL`);
-    }
-    if (parsed.protocol !== 'https:') throw new UsageError(`--doh ${JSON.stringify(url)} must be an https URL (RFC 8484 §5)`);
+    const checked = checkResolverUrl(url, parseUrl);
+    if (!checked.ok) throw new UsageError(`--doh ${JSON.stringify(url)}: ${describe(checked.reason)}`);
   }
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive whole number of milliseconds`);
@@ -96,6 +91,10 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
     ...(values.ca === undefined ? {} : { ca: values.ca }),
     method: values.post ? 'POST' : 'GET',
   };
+}
+
+function parseUrl(text: string): URL | null {
+  return URL.canParse(text) ? new URL(text) : null;
 }
 
 /** DESIGN §5's JSON object; `transport` stays null until the transport checks exist. */

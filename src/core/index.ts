@@ -14,12 +14,14 @@ export {
 export { discoverWithCache, forgetDomain, relookup } from './discovery/settings-cache.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
-export type { AddressReason, BadgeReason, DnsFailureReason, RejectReason } from './reasons.ts';
+export type { AddressReason, BadgeReason, DnsFailureReason, RejectReason, ResolverUrlReason } from './reasons.ts';
 
-/** Public DoH services used when the user configured none (RFC 8484 endpoints). */
-export const DEFAULT_RESOLVERS: readonly string[] = [
-  'https://cloudflare-dns.com/dns-query',
-  'https://dns.google/dns-query',
-  'https://dns.quad9.net/dns-query',
-];
-export const DEFAULT_TIMEOUT_MS = 5000;
+export {
+  checkResolverUrl,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_SETTINGS,
+  readSettings,
+  RESOLVER_PRESETS,
+  resolverList,
+  type ResolverSettings,
+} from './resolver-settings.ts';

@@ -48,3 +48,6 @@ export type BadgeReason =
 
 /** Why one SRV record was set aside (shown, never silently dropped). */
 export type RejectReason = 'target-invalid' | 'port-zero';
+
+/** Why a DoH resolver URL typed in the options page (or given to --doh) was refused. */
+export type ResolverUrlReason = 'resolver-url-invalid' | 'resolver-url-not-https' | 'resolver-url-credentials' | 'resolver-url-fragment';

@@ -1,0 +1,15 @@
+// Plain async calls to the background (house style 11): the popup never calls sendMessage itself.
+import type { Request, ResponseFor } from '../src/protocol.ts';
+import { api } from './extension-api.ts';
+
+async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
+  const response = await api.runtime.sendMessage(request);
+  // The background reports a bug in itself as {failure}; expected outcomes are values.
+  if (typeof response === 'object' && response !== null && 'failure' in response) throw new Error(String(response.failure));
+  return response as ResponseFor[R['type']];
+}
+
+export const discover = (address: string, fresh = false) => ask({ type: 'discover', address, fresh });
+export const lastResult = () => ask({ type: 'last' });
+export const defaultAddress = () => ask({ type: 'defaultAddress' });
+export const clearCache = () => ask({ type: 'clearCache' });

@@ -1,0 +1,88 @@
+// Popup wiring only: DOM events → connector → renderers (house style 12).
+import type { DiscoverResponse } from '../src/protocol.ts';
+import { defaultAddress, discover, lastResult } from './connector.ts';
+import { api, localize, reasonText, t } from './extension-api.ts';
+import { renderBadge } from './render-badge.ts';
+import { renderExtras, renderSettings } from './render-settings.ts';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const form = $<HTMLFormElement>('lookup');
+const input = $<HTMLInputElement>('address');
+const button = $<HTMLButtonElement>('go');
+const status = $<HTMLParagraphElement>('status');
+const result = $<HTMLElement>('result');
+const confirmBox = $<HTMLDivElement>('confirm');
+const trust = $<HTMLInputElement>('trust');
+
+localize(document);
+
+function say(text: string, isError = false): void {
+  status.textContent = text;
+  status.classList.toggle('error', isError);
+}
+
+async function copy(text: string, target: HTMLButtonElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    target.textContent = t('copied');
+  } catch {
+    target.textContent = t('copyFailed');
+  }
+  setTimeout(() => (target.textContent = t('copy')), 1500);
+}
+
+function show(response: DiscoverResponse): void {
+  for (const id of ['badge', 'settings', 'extras']) $(id).replaceChildren();
+  confirmBox.hidden = true;
+  if (!response.ok) {
+    say(t('error_address', reasonText(response.reason)), true);
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  const d = response.discovery;
+  if (d.error !== null) say(t('error_resolver', d.error.name, d.error.resolver, reasonText(d.error.reason)), true);
+  else if (d.status === 'not-published') say(t('error_notPublished', d.domain), true);
+  else if (d.fromCache) say(t('lookupCached', d.domain));
+  else say(t('lookupDone', d.domain, d.timing.elapsedMs, d.timing.queries));
+  if (d.status === 'resolver-failure') return;
+
+  renderBadge($('badge'), d);
+  const draw = (usable: boolean): void => renderSettings($('settings'), d, { usable, copy: (text, b) => void copy(text, b) });
+  // RFC 6186 §6: out-of-domain targets without DNSSEC are usable only once the user confirms.
+  const needsTrust = d.badge.level === 'unverified';
+  confirmBox.hidden = !needsTrust;
+  trust.checked = false;
+  trust.onchange = () => draw(trust.checked);
+  draw(!needsTrust);
+  renderExtras($('extras'), d);
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const address = input.value;
+  button.disabled = true;
+  result.setAttribute('aria-busy', 'true');
+  const domain = address.slice(address.lastIndexOf('@') + 1).trim();
+  say(t('lookingUp', domain || address));
+  discover(address)
+    .then(show, (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true))
+    .finally(() => {
+      button.disabled = false;
+      result.removeAttribute('aria-busy');
+    });
+});
+
+$('options').addEventListener('click', () => void api.runtime.openOptionsPage());
+
+// Show the last result at once (it is already in storage), else prefill Thunderbird's address.
+void lastResult().then(async (last) => {
+  if (last !== null) {
+    input.value = last.input;
+    show(last.response);
+  } else {
+    input.value = (await defaultAddress()) ?? '';
+  }
+  input.focus();
+});

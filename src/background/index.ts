@@ -1,0 +1,26 @@
+// Background entry: builds the platform and registers every listener at top level (MV3 wake-up).
+import { isRequest, SETTINGS_KEY } from '../protocol.ts';
+import { browser } from './browser.ts';
+import { defaultAddress } from './default-address.ts';
+import { createHandler } from './handle-message.ts';
+import { browserPlatform } from './platform.ts';
+import { setToolbarBadge } from './toolbar-badge.ts';
+
+const platform = browserPlatform(browser);
+const settingsArea = browser.storage.sync ?? browser.storage.local;
+
+const handle = createHandler({
+  platform: { ...platform, storage: platform.storage! },
+  settings: async () => (await settingsArea.get(SETTINGS_KEY))[SETTINGS_KEY],
+  allKeys: async () => Object.keys(await browser.storage.local.get(null)),
+  showBadge: (response) => setToolbarBadge(browser, response.ok ? response.discovery.badge.level : 'none'),
+  defaultAddress: () => defaultAddress(browser),
+});
+
+// Synchronous listener that claims only requests it knows; sendResponse + `true` is the form every
+// target honours (Chromium before promise-returning listeners included).
+browser.runtime.onMessage.addListener(((message: unknown, sender: { id?: string }, sendResponse: (response: unknown) => void) => {
+  if (sender.id !== browser.runtime.id || !isRequest(message)) return false;
+  handle(message).then(sendResponse, (error: unknown) => sendResponse({ failure: String(error) }));
+  return true;
+}) as unknown as Parameters<typeof browser.runtime.onMessage.addListener>[0]);

@@ -9,7 +9,8 @@ export function renderBadge(target: HTMLElement, discovery: Discovery): void {
   heading.textContent = t(`badgeLevel_${level}`);
   const list = document.createElement('ul');
   list.className = 'reasons';
-  for (const reason of reasons) {
+  // DNSSEC has its own per-domain line below; listing it among the reasons too would say it twice.
+  for (const reason of reasons.filter((r) => !r.startsWith('dnssec-'))) {
     const item = document.createElement('li');
     item.textContent = reasonText(reason);
     list.append(item);

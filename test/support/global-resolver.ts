@@ -8,6 +8,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dohUrl: string;
     caFile: string;
+    /** The resolver's folder: server.pem (for SPKI pinning in Chromium), unbound.log. */
+    stateDir: string;
   }
 }
 
@@ -33,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   project.provide('dohUrl', value('DOH_URL'));
   project.provide('caFile', value('CA_FILE'));
+  project.provide('stateDir', value('STATE_DIR'));
   return () => {
     execFileSync('test/resolver/stop', ['--port', port]);
   };

@@ -37,6 +37,8 @@ async function load(): Promise<void> {
   customUrl.value = settings.customUrl;
   fallback.checked = settings.fallback;
   timeout.value = String(settings.timeoutMs);
+  // Saving before the stored values are shown would overwrite them with blanks.
+  $<HTMLButtonElement>('save').disabled = false;
 }
 
 $<HTMLFormElement>('options').addEventListener('submit', (event) => {

@@ -65,6 +65,7 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.textContent('.dnssec')).toMatch(/validated/);
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
     expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(6 DNS queries\)/);
+    expect(await page.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('TLS');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: `${ARTIFACTS}/popup-en-${scheme}.png`, fullPage: true });

@@ -1,0 +1,107 @@
+// The packaged add-on in Debian's Thunderbird (headless, fresh profile): it installs, its background
+// runs a real discovery against the test resolver, and the popup renders the result.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
+
+const ARTIFACTS = 'test/artifacts';
+
+// Chrome-context helpers shared by the scripts below: open an extension page in a content tab and
+// wait for a condition on its document (extensions.webextensions.remote=false keeps it in-process).
+const HELPERS = `
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const trace = [];
+  async function until(check, what, ms = 15000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() > end) throw new Error('timed out waiting for ' + what + ': ' + trace.join(' | '));
+      await sleep(50);
+    }
+  }
+  async function openPage(id, path) {
+    const policy = await until(() => WebExtensionPolicy.getByID(id), 'the add-on to start');
+    const win = await until(() => Services.wm.getMostRecentWindow('mail:3pane'), 'the main window');
+    await until(() => win.gTabmail, 'tabmail');
+    // A fresh profile greets the user with the account hub, a modal over everything: dismiss it.
+    const hub = win.document.querySelector('account-hub-container');
+    if (hub && hub.modal && hub.modal.open) hub.modal.close();
+    const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL(path) });
+    const doc = await until(() => {
+      const d = tab.browser.contentDocument;
+      return d && d.readyState === 'complete' && d.getElementById('status') !== undefined && d.body && d.body.childElementCount > 0 ? d : null;
+    }, path);
+    return { tab, doc, close: () => win.gTabmail.closeTab(tab) };
+  }
+`;
+
+describe('Thunderbird', () => {
+  let tb: RunningThunderbird;
+  let xpiDir: string;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    xpiDir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-xpi-'));
+    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir) });
+  }, 90000);
+  afterAll(async () => {
+    await tb?.stop();
+    rmSync(xpiDir, { recursive: true, force: true });
+  }, 30000);
+
+  test('the add-on is installed and enabled from the profile', async () => {
+    const addon = await tb.marionette.executeAsync<{ active: boolean; version: string; type: string } | null>(`
+      const [id, done] = arguments;
+      const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+      AddonManager.getAddonByID(id).then((a) => done(a && { active: a.isActive, version: a.version, type: a.type }), (e) => done(String(e)));
+    `, [tb.addonId]);
+    expect(addon).toEqual({ active: true, version: '0.1.0', type: 'extension' });
+  });
+
+  test('options point it at the test resolver; the popup autoconfigures a fixture address and the toolbar badge follows', async () => {
+    const result = await tb.marionette.executeAsync<{ tables: string[]; badge: string; status: string; toolbarBadge?: string }>(`
+      const [id, doh, done] = arguments;
+      ${HELPERS}
+      (async () => {
+        const options = await openPage(id, 'popup/options.html');
+        const d = options.doc;
+        await until(() => d.querySelectorAll('input[name="choice"]').length === 4 && d.getElementById('timeout').value !== '', 'the stored options to load');
+        d.getElementById('choice-custom').click();
+        d.getElementById('custom-url').value = doh;
+        const fallback = d.getElementById('fallback');
+        if (fallback.checked) fallback.click();
+        d.getElementById('save').click();
+        trace.push('custom-error=' + d.getElementById('custom-error').textContent, 'timeout-error=' + d.getElementById('timeout-error').textContent, 'timeout=' + d.getElementById('timeout').value, 'url=' + d.getElementById('custom-url').value);
+        await until(() => d.getElementById('saved').textContent !== '', 'settings saved');
+        options.close();
+
+        const popup = await openPage(id, 'popup/popup.html');
+        const p = popup.doc;
+        await until(() => p.getElementById('go').textContent !== '', 'the popup to localise');
+        p.getElementById('address').value = 'alice@example.test';
+        p.getElementById('go').click();
+        await until(() => p.querySelector('#badge .badge') || p.getElementById('status').classList.contains('error'), 'a result');
+        // What the background set on the toolbar button, read through the extension's own API.
+        const page = p.defaultView.wrappedJSObject;
+        const toolbarBadge = await page.browser.action.getBadgeText(new page.Object());
+        done({
+          toolbarBadge,
+          tables: [...p.querySelectorAll('table.settings')].map((t) => t.textContent),
+          badge: p.querySelector('#badge .badge')?.className ?? '',
+          status: p.getElementById('status').textContent,
+        });
+      })().catch((e) => done({ tables: [], badge: '', status: 'script error: ' + e }));
+    `, [tb.addonId, inject('dohUrl')]);
+    expect(result.status).toMatch(/Settings for example\.test found in \d+ ms \(6 DNS queries\)/);
+    expect(result.badge).toContain('badge-tls');
+    expect(result.toolbarBadge).toBe('TLS');
+    expect(result.tables[0]).toMatch(/Incoming mail — IMAP.*imap\.example\.test.*993.*SSL\/TLS.*alice@example\.test/);
+    expect(result.tables[1]).toMatch(/Outgoing mail — SMTP.*smtp\.example\.test.*465.*SSL\/TLS/);
+
+    const shot = (await tb.marionette.send('WebDriver:TakeScreenshot', { full: false })) as { value: string };
+    writeFileSync(join(ARTIFACTS, 'thunderbird-popup.png'), Buffer.from(shot.value, 'base64'));
+  });
+
+});

@@ -60,6 +60,31 @@ describe('Thunderbird', () => {
     expect(addon).toEqual({ active: true, version: '0.1.0', type: 'extension' });
   });
 
+  test('the popup is prefilled with the default identity\'s address (accountsRead)', async () => {
+    const prefilled = await tb.marionette.executeAsync<string>(`
+      const [id, done] = arguments;
+      ${HELPERS}
+      (async () => {
+        const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+        const account = MailServices.accounts.createAccount();
+        const identity = MailServices.accounts.createIdentity();
+        identity.email = 'taro@example.test';
+        account.addIdentity(identity);
+        // A POP3 account that never connects (no biff, no login at start-up) can be the default.
+        const server = MailServices.accounts.createIncomingServer('taro', 'pop.invalid', 'pop3');
+        server.doBiff = false;
+        server.loginAtStartUp = false;
+        account.incomingServer = server;
+        MailServices.accounts.defaultAccount = account;
+        const popup = await openPage(id, 'popup/popup.html');
+        const value = await until(() => popup.doc.getElementById('address').value, 'the address to be prefilled');
+        popup.close();
+        done(value);
+      })().catch((e) => done('script error: ' + e));
+    `, [tb.addonId]);
+    expect(prefilled).toBe('taro@example.test');
+  });
+
   test('options point it at the test resolver; the popup autoconfigures a fixture address and the toolbar badge follows', async () => {
     const result = await tb.marionette.executeAsync<{ tables: string[]; badge: string; status: string; toolbarBadge?: string }>(`
       const [id, doh, done] = arguments;

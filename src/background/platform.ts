@@ -1,5 +1,5 @@
 // The browser side of the core's Platform: the page's fetch, storage.local, the URL parser's IDNA.
-import type { KeyValueStorage, Platform } from '../core/index.ts';
+import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
 import type { Browser } from './browser.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
@@ -10,11 +10,42 @@ export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
   };
 }
 
+/**
+ * The page's fetch, reading at most maxBytes + 1 octets of the body. The extension's host
+ * permission lets it read answers without CORS headers (unbound's DoH sends none).
+ */
+export const boundedFetch: Fetch = async (url, { body, maxBytes, ...request }) => {
+  const response = await fetch(url, { ...request, ...(body === undefined ? {} : { body: body as BodyInit }), credentials: 'omit', cache: 'no-store' });
+  return {
+    // redirect 'manual' hands back an opaque redirect: status 0, which the core reads as "redirected".
+    status: response.type === 'opaqueredirect' ? 0 : response.status,
+    headers: response.headers,
+    arrayBuffer: () => readAtMost(response, maxBytes + 1),
+  };
+};
+
+async function readAtMost(response: Response, limit: number): Promise<ArrayBuffer> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new ArrayBuffer(0);
+  const out = new Uint8Array(limit);
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    out.set(value.subarray(0, limit - size), size);
+    size = Math.min(limit, size + value.length);
+    if (size >= limit) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return out.buffer.slice(0, size);
+}
+
 export function browserPlatform(browser: Browser): Platform {
   return {
-    // The extension's host permission lets it read DoH answers without CORS headers (unbound sends none).
-    fetch: (url, { body, ...request }) =>
-      fetch(url, { ...request, ...(body === undefined ? {} : { body: body as BodyInit }), credentials: 'omit', cache: 'no-store' }),
+    fetch: boundedFetch,
+    fetchPolicy: boundedFetch,
     now: () => Date.now(),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),

@@ -22,9 +22,10 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     out(USAGE);
     return EXIT.found;
   }
+  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout };
   let node;
   try {
-    node = createNodePlatform(args.ca);
+    node = createNodePlatform(args.ca, options);
   } catch (error) {
     err(`srv-autoconfig: cannot read --ca file: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.badInput;
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       err(`srv-autoconfig: invalid address ${JSON.stringify(args.address)}: ${describe(parsed.reason)} (${parsed.reason})`);
       return EXIT.badInput;
     }
-    const result = await discover(parsed.value, { resolvers: args.doh, method: args.method, timeoutMs: args.timeout }, node.platform);
+    const result = await discover(parsed.value, options, node.platform);
     // A failed lookup has no table to show: its one line goes to stderr (JSON still tells tools all).
     if (args.json) out(JSON.stringify(toJson(result), null, 2));
     else if (result.error === null) out(formatTable(result));

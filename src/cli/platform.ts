@@ -1,21 +1,24 @@
-// The Node side of the core's Platform: DoH over node:http2, one multiplexed session per resolver.
+// The Node side of the core's Platform: DoH over node:http2 (one multiplexed session per resolver),
+// policy documents over node:https with host names resolved through the same DoH resolvers.
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { domainToASCII } from 'node:url';
-import type { Fetch, HttpResponse, Platform } from '../core/index.ts';
-
-// One octet over RFC 8484's 65535 is enough for the core to refuse the answer as too large.
-const BODY_CAP = 65536;
+import { lookup, type DohOptions, type Fetch, type HttpRequest, type HttpResponse, type Platform } from '../core/index.ts';
 
 export interface NodePlatform {
   readonly platform: Platform;
-  /** Closes every HTTP/2 session so the process can exit. */
+  /** Ends every HTTP/2 session at once (a session still in its handshake would keep Node alive). */
   readonly close: () => void;
 }
 
-/** `caFile` adds a CA to the system roots, for the test resolver's throwaway CA (`--ca`). */
-export function createNodePlatform(caFile?: string): NodePlatform {
+/**
+ * `caFile` adds a CA to the system roots (`--ca`, the test resolver's throwaway CA); `doh` is
+ * where policy hosts are resolved, so no name ever goes to the system resolver.
+ */
+export function createNodePlatform(caFile: string | undefined, doh: DohOptions): NodePlatform {
   const ca = caFile === undefined ? undefined : [...rootCertificates, readFileSync(caFile, 'utf8')];
   const sessions = new Map<string, http2.ClientHttp2Session>();
 
@@ -30,70 +33,53 @@ export function createNodePlatform(caFile?: string): NodePlatform {
     return created;
   };
 
-  const fetch: Fetch = (url, request) => new Promise<HttpResponse>((resolve, reject) => {
+  const fetch: Fetch = (url, request) => withBody(request, (onResponse, onError, body) => {
     const target = new URL(url);
-    if (target.protocol !== 'https:') {
-      reject(new Error(`refusing ${target.protocol} URL: DoH needs https`));
-      return;
-    }
-    if (request.signal.aborted) {
-      reject(new Error('aborted'));
-      return;
-    }
+    if (target.protocol !== 'https:') return onError(new Error(`refusing ${target.protocol} URL: DoH needs https`));
     const stream = session(target.origin).request({
       ':method': request.method,
       ':path': `${target.pathname}${target.search}`,
       ...request.headers,
     }, { endStream: request.body === undefined });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settleBody: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void } | undefined;
-    let bodyDone: ArrayBuffer | Error | undefined;
-    const finishBody = (outcome: ArrayBuffer | Error): void => {
-      if (bodyDone !== undefined) return;
-      bodyDone = outcome;
-      if (outcome instanceof Error) settleBody?.reject(outcome);
-      else settleBody?.resolve(outcome);
-    };
-    const onAbort = (): void => {
-      stream.close(http2.constants.NGHTTP2_CANCEL);
-      const error = new Error('aborted');
-      reject(error);
-      finishBody(error);
-    };
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('error', (error) => { reject(error); finishBody(error); });
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= BODY_CAP) chunks.push(chunk);
-      if (size > BODY_CAP) stream.close(http2.constants.NGHTTP2_CANCEL);
-    });
-    stream.on('close', () => {
-      request.signal.removeEventListener('abort', onAbort);
-      const body = Buffer.concat(chunks).subarray(0, BODY_CAP);
-      finishBody(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-      reject(new Error('stream closed before a response'));
-    });
-    stream.on('response', (headers) => {
-      const header = (name: string): string | null => {
-        const value = headers[name.toLowerCase()];
-        return value === undefined ? null : String(value);
-      };
-      resolve({
-        status: Number(headers[':status']),
-        headers: { get: header },
-        arrayBuffer: () => new Promise<ArrayBuffer>((res, rej) => {
-          if (bodyDone instanceof Error) rej(bodyDone);
-          else if (bodyDone !== undefined) res(bodyDone);
-          else settleBody = { resolve: res, reject: rej };
-        }),
-      });
-    });
+    stream.on('error', onError);
+    stream.on('response', (headers) => onResponse(Number(headers[':status']), (name) => headers[name.toLowerCase()]));
+    body(stream, () => stream.close(http2.constants.NGHTTP2_CANCEL));
     if (request.body !== undefined) stream.end(request.body);
+  });
+
+  // A -> AAAA through DoH; an answer only counts when it is an address record.
+  const resolveOverDoh: LookupFunction = (hostname, options, callback) => {
+    const all = typeof options === 'object' && options.all === true;
+    void (async () => {
+      for (const type of ['A', 'AAAA'] as const) {
+        const result = await lookup({ name: hostname.toLowerCase(), type }, doh, platform);
+        if (result.status === 'error') throw new Error(`${hostname}: ${result.detail}`);
+        const addresses = result.status === 'answer' ? result.records.flatMap((r) => (r.data.type === type ? [r.data.address] : [])) : [];
+        if (addresses.length > 0) return addresses.map((address) => ({ address, family: type === 'A' ? 4 : 6 }));
+      }
+      throw Object.assign(new Error(`${hostname}: no address (NXDOMAIN or NODATA)`), { code: 'ENOTFOUND' });
+    })().then(
+      (found) => (all ? (callback as unknown as (e: null, a: typeof found) => void)(null, found) : callback(null, found[0]!.address, found[0]!.family)),
+      (error: NodeJS.ErrnoException) => callback(error, '', 4),
+    );
+  };
+
+  const fetchPolicy: Fetch = (url, request) => withBody(request, (onResponse, onError, body) => {
+    const target = new URL(url);
+    if (target.protocol !== 'https:') return onError(new Error(`refusing ${target.protocol} URL`));
+    // HTTP/1.1 with the system roots (+ --ca), SNI and host-name check: RFC 8461 §3.3 wants a valid certificate.
+    const req = https.request(target, { method: request.method, headers: request.headers, lookup: resolveOverDoh, ...(ca === undefined ? {} : { ca }) });
+    req.on('error', onError);
+    req.on('response', (response) => {
+      onResponse(response.statusCode ?? 0, (name) => response.headers[name.toLowerCase()]);
+      body(response, () => response.destroy());
+    });
+    req.end(request.body);
   });
 
   const platform: Platform = {
     fetch,
+    fetchPolicy,
     now: () => Date.now(),
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
@@ -106,4 +92,75 @@ export function createNodePlatform(caFile?: string): NodePlatform {
       sessions.clear();
     },
   };
+}
+
+type Readable = NodeJS.ReadableStream & { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+
+/**
+ * The part both transports share: a response promise resolved at the headers, a body read up to
+ * maxBytes + 1 octets, and the AbortSignal tearing both down.
+ */
+function withBody(
+  request: HttpRequest,
+  start: (
+    onResponse: (status: number, header: (name: string) => string | string[] | undefined) => void,
+    onError: (error: Error) => void,
+    body: (stream: Readable, cancel: () => void) => void,
+  ) => void,
+): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    if (request.signal.aborted) return reject(new Error('aborted'));
+    const limit = request.maxBytes + 1;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let outcome: ArrayBuffer | Error | undefined;
+    let waiter: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void } | undefined;
+    let cancel = (): void => {};
+    const settle = (result: ArrayBuffer | Error): void => {
+      if (outcome !== undefined) return;
+      outcome = result;
+      request.signal.removeEventListener('abort', onAbort);
+      if (result instanceof Error) waiter?.reject(result);
+      else waiter?.resolve(result);
+    };
+    const finish = (): void => {
+      const all = Buffer.concat(chunks).subarray(0, limit);
+      settle(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer);
+    };
+    const onError = (error: Error): void => {
+      reject(error);
+      settle(error);
+    };
+    const onAbort = (): void => {
+      cancel();
+      onError(new Error('aborted'));
+    };
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    start(
+      (status, header) => resolve({
+        status,
+        headers: { get: (name) => { const v = header(name); return v === undefined ? null : String(v); } },
+        arrayBuffer: () => new Promise<ArrayBuffer>((res, rej) => {
+          if (outcome instanceof Error) rej(outcome);
+          else if (outcome !== undefined) res(outcome);
+          else waiter = { resolve: res, reject: rej };
+        }),
+      }),
+      onError,
+      (stream, cancelStream) => {
+        cancel = cancelStream;
+        stream.on('data', (chunk: Buffer) => {
+          if (size < limit) chunks.push(chunk);
+          size += chunk.length;
+          if (size >= limit) {
+            cancelStream();
+            finish();
+          }
+        });
+        stream.on('end', finish);
+        stream.on('close', finish);
+        stream.on('error', onError);
+      },
+    );
+  });
 }

@@ -12,8 +12,14 @@ export interface HttpRequest {
   readonly headers: Record<string, string>;
   readonly body?: Uint8Array;
   readonly signal: AbortSignal;
-  /** Never follow redirects: a DoH answer must come from the resolver asked (RFC 8484 §5). */
-  readonly redirect: 'error';
+  /**
+   * Redirects are never followed: a DoH answer must come from the resolver asked, and an MTA-STS
+   * policy "MUST NOT" be fetched through one (RFC 8461 §3.3). 'manual' lets the caller see a 3xx
+   * (or the browser's opaque redirect, status 0) and say so.
+   */
+  readonly redirect: 'error' | 'manual';
+  /** The platform stops reading the body after maxBytes + 1 octets, so the caller can tell "too large". */
+  readonly maxBytes: number;
 }
 
 export type Fetch = (url: string, request: HttpRequest) => Promise<HttpResponse>;
@@ -26,7 +32,10 @@ export interface KeyValueStorage {
 }
 
 export interface Platform {
+  /** HTTPS for DoH (HTTP/2 where the platform can). */
   readonly fetch: Fetch;
+  /** HTTPS for documents such as the MTA-STS policy (any HTTP version, certificate checked). */
+  readonly fetchPolicy: Fetch;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   /** Uniform in [0, 1). */

@@ -7,7 +7,7 @@ import type { Fetch } from '../../src/core/platform.ts';
 import { address } from '../support/discovery.ts';
 
 const dohUrl = inject('dohUrl');
-const node = createNodePlatform(inject('caFile'));
+const node = createNodePlatform(inject('caFile'), { resolvers: [dohUrl], method: 'GET', timeoutMs: 5000 });
 afterAll(() => node.close());
 const options = (method: 'GET' | 'POST' = 'GET'): DohOptions => ({ resolvers: [dohUrl], method, timeoutMs: 5000 });
 

@@ -98,6 +98,7 @@ export function testPlatform(fetch: Fetch, overrides: Partial<Platform> = {}): P
   let now = 1_700_000_000_000;
   return {
     fetch,
+    fetchPolicy: async (url) => { throw new Error(`no policy server in this test: ${url}`); },
     now: () => now++,
     random: seededRandom(42),
     timeout: (ms) => AbortSignal.timeout(ms),

@@ -43,8 +43,8 @@ async function ask(resolver: string, question: Question, options: DohOptions, pl
   let bytes: Uint8Array;
   try {
     const response = options.method === 'GET'
-      ? await platform.fetch(withDnsParameter(resolver, query), { method: 'GET', headers: accept, signal, redirect: 'error' })
-      : await platform.fetch(resolver, { method: 'POST', headers: { ...accept, 'content-type': DNS_MESSAGE }, body: query, signal, redirect: 'error' });
+      ? await platform.fetch(withDnsParameter(resolver, query), { method: 'GET', headers: accept, signal, redirect: 'error', maxBytes: MAX_MESSAGE_OCTETS })
+      : await platform.fetch(resolver, { method: 'POST', headers: { ...accept, 'content-type': DNS_MESSAGE }, body: query, signal, redirect: 'error', maxBytes: MAX_MESSAGE_OCTETS });
     if (response.status !== 200) return fail('http-status', `HTTP ${response.status} for ${question.name}`);
     const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== DNS_MESSAGE) return fail('content-type', `content type ${JSON.stringify(type)} for ${question.name}`);

@@ -4,6 +4,7 @@ import { defaultAddress, discover, lastResult } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderBadge } from './render-badge.ts';
 import { renderExtras, renderSettings } from './render-settings.ts';
+import { renderTransport } from './render-transport.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('lookup');
@@ -32,7 +33,7 @@ async function copy(text: string, target: HTMLButtonElement): Promise<void> {
 }
 
 function show(response: DiscoverResponse): void {
-  for (const id of ['badge', 'settings', 'extras']) $(id).replaceChildren();
+  for (const id of ['badge', 'settings', 'transport', 'extras']) $(id).replaceChildren();
   confirmBox.hidden = true;
   if (!response.ok) {
     say(t('error_address', reasonText(response.reason)), true);
@@ -56,6 +57,7 @@ function show(response: DiscoverResponse): void {
   trust.checked = false;
   trust.onchange = () => draw(trust.checked);
   draw(!needsTrust);
+  renderTransport($('transport'), d.transport);
   renderExtras($('extras'), d);
 }
 

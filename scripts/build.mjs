@@ -13,6 +13,8 @@ const contexts = [
     format: 'iife',
     target: browserTarget,
     minify: true,
+    // dns-packet needs a Buffer: ours (src/core/dns/byte-buffer.ts) instead of the 24.7 KB polyfill.
+    alias: { buffer: './src/core/dns/byte-buffer.ts' },
   },
   {
     entryPoints: { cli: 'src/cli/index.ts' },

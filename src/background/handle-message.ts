@@ -27,7 +27,7 @@ export function createHandler(deps: Deps): Handler {
         response = { ok: false, reason: parsed.reason };
       } else {
         const settings = readSettings(await deps.settings(), parseUrl);
-        const options = { resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs };
+        const options = { resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: true };
         const discovery = fresh === true ? await discover(parsed.value, options, platform) : await discoverWithCache(parsed.value, options, platform);
         response = { ok: true, discovery };
       }

@@ -22,7 +22,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     out(USAGE);
     return EXIT.found;
   }
-  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout };
+  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport };
   let node;
   try {
     node = createNodePlatform(args.ca, options);

@@ -1,6 +1,7 @@
 // The badge level for the chosen settings (DESIGN §4); transport checks will add their reasons here.
 import type { BadgeReason } from './reasons.ts';
 import type { Security } from './discovery/service-labels.ts';
+import type { Transport } from './transport/index.ts';
 
 export type BadgeLevel = 'tls' | 'starttls' | 'unverified' | 'none';
 
@@ -38,4 +39,23 @@ export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | nul
   if (!anyStarttls) reasons.push('all-implicit-tls');
   reasons.push(incoming.dnssec && outgoing.dnssec ? 'dnssec-validated' : 'dnssec-not-validated');
   return { level: anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
+}
+
+/** The domain's transport protection, beside the level (DESIGN §4): it never raises the level. */
+export function transportReasons(transport: Transport): BadgeReason[] {
+  const reasons: BadgeReason[] = [];
+  const sts = transport.mtaSts;
+  if (sts.status === 'valid') {
+    reasons.push(sts.mode === 'enforce' ? 'mta-sts-enforce' : sts.mode === 'testing' ? 'mta-sts-testing' : 'mta-sts-off');
+    if (sts.mxMismatch.length > 0) reasons.push('mta-sts-mx-mismatch');
+  } else {
+    reasons.push(sts.status === 'absent' ? 'mta-sts-absent' : 'mta-sts-broken');
+  }
+  const rpt = transport.tlsRpt.status;
+  reasons.push(rpt === 'valid' ? 'tls-rpt-on' : rpt === 'absent' ? 'tls-rpt-absent' : 'tls-rpt-broken');
+  const dane = new Set(transport.dane.map((d) => d.status));
+  if (dane.has('valid')) reasons.push('dane-on');
+  if (dane.has('insecure')) reasons.push('dane-insecure');
+  if (dane.has('invalid') || dane.has('error')) reasons.push('dane-broken');
+  return reasons;
 }

@@ -13,8 +13,12 @@ export {
 } from './discovery/discover.ts';
 export { discoverWithCache, forgetDomain, relookup } from './discovery/settings-cache.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
+export { startTransportChecks, type Transport } from './transport/index.ts';
+export type { DaneResult } from './transport/dane.ts';
+export type { MtaStsResult } from './transport/mta-sts.ts';
+export type { TlsRptResult } from './transport/tls-rpt.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
-export type { AddressReason, BadgeReason, DnsFailureReason, RejectReason, ResolverUrlReason } from './reasons.ts';
+export type { AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, RejectReason, ResolverUrlReason, TlsRptReason } from './reasons.ts';
 
 export {
   checkResolverUrl,

@@ -44,10 +44,45 @@ export type BadgeReason =
   | 'outgoing-not-found'
   | 'dnssec-validated'
   | 'dnssec-not-validated'
-  | 'lookup-failed';
+  | 'lookup-failed'
+  | 'mta-sts-enforce'
+  | 'mta-sts-testing'
+  | 'mta-sts-off'
+  | 'mta-sts-absent'
+  | 'mta-sts-broken'
+  | 'mta-sts-mx-mismatch'
+  | 'tls-rpt-on'
+  | 'tls-rpt-absent'
+  | 'tls-rpt-broken'
+  | 'dane-on'
+  | 'dane-insecure'
+  | 'dane-broken';
 
 /** Why one SRV record was set aside (shown, never silently dropped). */
 export type RejectReason = 'target-invalid' | 'port-zero';
 
 /** Why a DoH resolver URL typed in the options page (or given to --doh) was refused. */
 export type ResolverUrlReason = 'resolver-url-invalid' | 'resolver-url-not-https' | 'resolver-url-credentials' | 'resolver-url-fragment';
+
+/** Why an MTA-STS TXT record or policy is not a policy (RFC 8461 §3), or could not be had. */
+export type MtaStsReason =
+  | 'mta-sts-txt-multiple'
+  | 'mta-sts-txt-syntax'
+  | 'mta-sts-lookup-failed'
+  | 'mta-sts-fetch-failed'
+  | 'mta-sts-redirect'
+  | 'mta-sts-http-status'
+  | 'mta-sts-content-type'
+  | 'mta-sts-too-large'
+  | 'mta-sts-syntax'
+  | 'mta-sts-version'
+  | 'mta-sts-mode'
+  | 'mta-sts-max-age'
+  | 'mta-sts-mx-missing'
+  | 'mta-sts-mx-pattern';
+
+/** Why a TLS-RPT record is not usable (RFC 8460 §3), or could not be had. */
+export type TlsRptReason = 'tls-rpt-multiple' | 'tls-rpt-syntax' | 'tls-rpt-no-rua' | 'tls-rpt-bad-uri' | 'tls-rpt-lookup-failed';
+
+/** Why TLSA records give no DANE protection (RFC 7671, 7672, 7673), or could not be had. */
+export type DaneReason = 'dane-unusable' | 'dane-lookup-failed';

@@ -7,7 +7,7 @@ import { launchWithExtension, type LoadedExtension } from '../support/chromium.t
 
 const ARTIFACTS = 'test/artifacts';
 const doh = inject('dohUrl');
-const serverCertificate = join(inject('stateDir'), 'server.pem');
+const trust = ['server.pem', 'policy.pem'].map((file) => join(inject('stateDir'), file));
 
 async function useTestResolver(extension: LoadedExtension): Promise<void> {
   const page = await extension.context.newPage();
@@ -33,7 +33,7 @@ describe('Chromium: the add-on against the test resolver', () => {
   let page: Page;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    extension = await launchWithExtension({ trustCertificate: serverCertificate });
+    extension = await launchWithExtension({ trust });
     await useTestResolver(extension);
     page = await extension.context.newPage();
     await page.setViewportSize({ width: 440, height: 720 });
@@ -64,7 +64,11 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.getAttribute('#badge .badge', 'class')).toContain('badge-tls');
     expect(await page.textContent('.dnssec')).toMatch(/validated/);
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
-    expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(6 DNS queries\)/);
+    expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(\d+ DNS queries\)/);
+    const transport = await page.textContent('table.transport');
+    expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce, servers smtp\.example\.test/);
+    expect(transport).toMatch(/TLS-RPT.*Reports go to mailto:tlsrpt@example\.test/);
+    expect(transport).toMatch(/DANE.*imap\.example\.test port 993: certificate pinned with DNSSEC/);
     expect(await page.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('TLS');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -120,7 +124,7 @@ describe('Chromium: the add-on against the test resolver', () => {
 
 describe('Chromium in Japanese', () => {
   test('the popup speaks Japanese and renders in both themes', async () => {
-    const extension = await launchWithExtension({ lang: 'ja', trustCertificate: serverCertificate });
+    const extension = await launchWithExtension({ lang: 'ja', trust });
     try {
       await useTestResolver(extension);
       const page = await extension.context.newPage();

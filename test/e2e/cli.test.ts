@@ -41,8 +41,8 @@ afterAll(async () => {
 });
 
 describe('srv-autoconfig CLI (DESIGN §5)', () => {
-  test('--json prints the DESIGN §5 object and exits 0', async () => {
-    const run = await cli('alice@example.test', ...real, '--json');
+  test('--json --no-transport prints the DESIGN §5 object with transport null and exits 0', async () => {
+    const run = await cli('alice@example.test', ...real, '--json', '--no-transport');
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const json = JSON.parse(run.stdout);
@@ -59,6 +59,23 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
     });
     expect(json.alternatives.map((s: { port: number }) => s.port)).toEqual([143, 587, 995]);
     expect(json.timing.elapsedMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('with transport checks (the default): MTA-STS, TLS-RPT and DANE in the DESIGN §5 shape', async () => {
+    const run = await cli('alice@example.test', ...real, '--json');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.transport).toEqual({
+      mtaSts: { status: 'valid', id: '20261123T01', mode: 'enforce', maxAge: 86400, mx: ['smtp.example.test'], mxHosts: ['smtp.example.test'], mxMismatch: [], fromCache: false },
+      tlsRpt: { status: 'valid', rua: ['mailto:tlsrpt@example.test'] },
+      dane: [
+        { host: 'imap.example.test', port: 993, source: 'incoming', status: 'valid', records: [expect.objectContaining({ usage: 3, selector: 1, matchingType: 1 })] },
+        { host: 'smtp.example.test', port: 465, source: 'outgoing', status: 'valid', records: [expect.objectContaining({ usage: 3 })] },
+        { host: 'smtp.example.test', port: 25, source: 'mx', status: 'valid', records: [expect.objectContaining({ usage: 3 })] },
+      ],
+    });
+    expect(json.badge.reasons).toEqual(expect.arrayContaining(['mta-sts-enforce', 'tls-rpt-on', 'dane-on']));
+    expect(json.badge.level).toBe('tls');
   });
 
   test('--post gives the same settings', async () => {
@@ -112,7 +129,7 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
   });
 
   test('an unreachable first resolver falls over to the next one', async () => {
-    const run = await cli('alice@example.test', '--doh', 'https://127.0.0.1:1/dns-query', ...real, '--json');
+    const run = await cli('alice@example.test', '--doh', 'https://127.0.0.1:1/dns-query', ...real, '--json', '--no-transport');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).timing.queries).toBe(12);
   });

@@ -44,7 +44,7 @@ describe('Thunderbird', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     xpiDir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-xpi-'));
-    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir) });
+    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl') });
   }, 90000);
   afterAll(async () => {
     await tb?.stop();
@@ -86,7 +86,7 @@ describe('Thunderbird', () => {
   });
 
   test('options point it at the test resolver; the popup autoconfigures a fixture address and the toolbar badge follows', async () => {
-    const result = await tb.marionette.executeAsync<{ tables: string[]; badge: string; status: string; toolbarBadge?: string }>(`
+    const result = await tb.marionette.executeAsync<{ tables: string[]; badge: string; status: string; toolbarBadge?: string; transport?: string }>(`
       const [id, doh, done] = arguments;
       ${HELPERS}
       (async () => {
@@ -112,6 +112,7 @@ describe('Thunderbird', () => {
         const page = p.defaultView.wrappedJSObject;
         const toolbarBadge = await page.browser.action.getBadgeText(new page.Object());
         done({
+          transport: p.querySelector('table.transport')?.textContent ?? '',
           toolbarBadge,
           tables: [...p.querySelectorAll('table.settings')].map((t) => t.textContent),
           badge: p.querySelector('#badge .badge')?.className ?? '',
@@ -119,9 +120,11 @@ describe('Thunderbird', () => {
         });
       })().catch((e) => done({ tables: [], badge: '', status: 'script error: ' + e }));
     `, [tb.addonId, inject('dohUrl')]);
-    expect(result.status).toMatch(/Settings for example\.test found in \d+ ms \(6 DNS queries\)/);
+    expect(result.status).toMatch(/Settings for example\.test found in \d+ ms \(\d+ DNS queries\)/);
     expect(result.badge).toContain('badge-tls');
     expect(result.toolbarBadge).toBe('TLS');
+    expect(result.transport).toMatch(/MTA-STS.*Mode enforce, servers smtp\.example\.test/);
+    expect(result.transport).toMatch(/DANE.*smtp\.example\.test port 25: certificate pinned with DNSSEC/);
     expect(result.tables[0]).toMatch(/Incoming mail — IMAP.*imap\.example\.test.*993.*SSL\/TLS.*alice@example\.test/);
     expect(result.tables[1]).toMatch(/Outgoing mail — SMTP.*smtp\.example\.test.*465.*SSL\/TLS/);
 

@@ -68,7 +68,7 @@ describe('_locales', () => {
 
   test('every ja message is translated (differs from en) except names and protocol words', () => {
     const same = Object.keys(locales.en!).filter((k) => locales.en![k]!.message === locales.ja![k]!.message);
-    expect(same.every((k) => /^(extensionName|popupTitle|protocol_|security_|badgeText_)/.test(k)), same.join(', ')).toBe(true);
+    expect(same.every((k) => /^(extensionName|popupTitle|protocol_|security_|badgeText_|label_)/.test(k)), same.join(', ')).toBe(true);
   });
 
   test('every $PLACEHOLDER$ used in a message is declared', () => {

@@ -20,7 +20,11 @@ export function spkiHash(certificatePem: string): string {
   return createHash('sha256').update(spki).digest('base64');
 }
 
-export async function launchWithExtension({ lang = 'en', trustCertificate }: { lang?: string; trustCertificate: string }): Promise<LoadedExtension> {
+/**
+ * `trust`: server certificates (PEM files) whose keys Chromium accepts, the test resolver's and the
+ * policy server's; every *.test name resolves to 127.0.0.1, where the MTA-STS policy server listens.
+ */
+export async function launchWithExtension({ lang = 'en', trust }: { lang?: string; trust: readonly string[] }): Promise<LoadedExtension> {
   const root = resolve('.');
   const profile = mkdtempSync(join(tmpdir(), 'srv-autoconfig-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -32,7 +36,8 @@ export async function launchWithExtension({ lang = 'en', trustCertificate }: { l
       `--load-extension=${root}`,
       `--disable-extensions-except=${root}`,
       `--lang=${lang}`,
-      `--ignore-certificate-errors-spki-list=${spkiHash(readFileSync(trustCertificate, 'utf8'))}`,
+      `--ignore-certificate-errors-spki-list=${trust.map((file) => spkiHash(readFileSync(file, 'utf8'))).join(',')}`,
+      '--host-resolver-rules=MAP *.test 127.0.0.1',
       // A closed network: no background traffic to Google's hosts (seen refused here, many at a time).
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
       '--disable-default-apps', '--disable-quic', '--no-sandbox', '--disable-gpu',

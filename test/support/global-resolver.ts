@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { startPolicyServer } from './policy-server.ts';
 import 'vitest';
 
 declare module 'vitest' {
@@ -25,7 +26,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const port = String(await freePort());
   const output = execFileSync('test/resolver/start', ['--port', port], { encoding: 'utf8' });
   const value = (key: string): string => {
@@ -36,7 +37,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('dohUrl', value('DOH_URL'));
   project.provide('caFile', value('CA_FILE'));
   project.provide('stateDir', value('STATE_DIR'));
-  return () => {
+  // The MTA-STS policy hosts of the fixture zones, on 127.0.0.1:443 with certificates from the same CA.
+  const policies = await startPolicyServer(value('STATE_DIR'));
+  return async () => {
+    await policies.close();
     execFileSync('test/resolver/stop', ['--port', port]);
   };
 }

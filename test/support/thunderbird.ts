@@ -22,7 +22,7 @@ export function packageAddon(outDir: string): string {
   return join(outDir, 'srv-autoconfig.xpi');
 }
 
-export async function startThunderbird({ caFile, xpi }: { caFile: string; xpi: string }): Promise<RunningThunderbird> {
+export async function startThunderbird({ caFile, xpi, dohUrl }: { caFile: string; xpi: string; dohUrl: string }): Promise<RunningThunderbird> {
   const profile = mkdtempSync(join(tmpdir(), 'srv-autoconfig-tb-'));
   mkdirSync(join(profile, 'extensions'));
   // A profile-dropped add-on is what a user's Add-ons Manager install leaves behind.
@@ -34,11 +34,17 @@ export async function startThunderbird({ caFile, xpi }: { caFile: string; xpi: s
     'xpinstall.signatures.required': false,
     // Extension pages in the parent process, so the test can read the popup's DOM from chrome code.
     'extensions.webextensions.remote': false,
-    // Off the network: anything not on loopback goes to a dead proxy.
+    // Off the network: anything but loopback and the fixture names (*.test) goes to a dead proxy.
     'network.proxy.type': 1,
     'network.proxy.http': '127.0.0.1', 'network.proxy.http_port': 9,
     'network.proxy.ssl': '127.0.0.1', 'network.proxy.ssl_port': 9,
     'network.proxy.allow_hijacking_localhost': false,
+    'network.proxy.no_proxies_on': '.test',
+    // Names (the MTA-STS policy hosts) resolve through the test resolver only, loopback answers allowed.
+    'network.trr.mode': 3,
+    'network.trr.uri': dohUrl,
+    'network.trr.allow-rfc1918': true,
+    'network.trr.confirmationNS': 'skip',
     'app.update.enabled': false, 'app.update.auto': false,
     'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.enabled': false,
     'mail.shell.checkDefaultClient': false, 'mail.rights.version': 1, 'mailnews.start_page.enabled': false,

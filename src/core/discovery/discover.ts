@@ -1,10 +1,11 @@
 // Discovery: the SRV queries in parallel, then selection (RFC 6186, RFC 8314 §5.1, RFC 2782).
 import type { EmailAddress } from '../address/parse-address.ts';
 import type { Hostname } from '../address/parse-hostname.ts';
-import { badgeFor, type Badge } from '../badge.ts';
+import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import { lookup, type DohOptions, type LookupResult } from '../dns/doh-client.ts';
 import type { Platform } from '../platform.ts';
 import type { DnsFailureReason } from '../reasons.ts';
+import { startTransportChecks, type Transport, type TransportChecks } from '../transport/index.ts';
 import { chooseProtocol, orderCandidates } from './choose-protocol.ts';
 import { loginNames } from './login-names.ts';
 import { readSrvAnswer, type Candidate, type RejectedRecord } from './read-srv-answer.ts';
@@ -48,8 +49,8 @@ export interface Discovery {
   /** Every SRV answer, positive or negative, carried AD. */
   readonly dnssec: boolean;
   readonly badge: Badge;
-  /** MTA-STS, TLS-RPT and DANE: filled in by the transport checks, null until they run. */
-  readonly transport: null;
+  /** MTA-STS, TLS-RPT and DANE for the domain's mail (DESIGN §4); null when not asked for. */
+  readonly transport: Transport | null;
   readonly timing: { readonly elapsedMs: number; readonly queries: number };
   readonly fromCache: boolean;
   readonly error: DiscoveryFailure | null;
@@ -58,6 +59,8 @@ export interface Discovery {
 export interface DiscoveryOptions extends DohOptions {
   /** RFC 6186 §4 re-lookup: query only this protocol's labels and keep to that protocol. */
   readonly only?: Protocol;
+  /** Also check MTA-STS, TLS-RPT and DANE (not on a re-lookup). */
+  readonly transport?: boolean;
 }
 
 export async function discover(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
@@ -65,6 +68,8 @@ export async function discover(address: EmailAddress, options: DiscoveryOptions,
   let queries = 0;
   const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
   const services = labelsFor(options.only);
+  // The transport checks' TXT and MX queries leave together with the SRV queries.
+  const transport = options.transport === true && options.only === undefined ? startTransportChecks(address.domain, options, counted) : null;
   // One round-trip of wall time: every label is asked at once.
   const answers = await Promise.all(
     services.map((service) => lookup({ name: `${service.label}.${address.domain}`, type: 'SRV' }, options, counted)),
@@ -76,7 +81,7 @@ export async function discover(address: EmailAddress, options: DiscoveryOptions,
     // A partial answer could downgrade (e.g. _imaps failing leaves _imap): fail as a whole.
     const { reason, resolver, name, detail } = failed;
     const error = { reason, resolver, name, detail };
-    return settle(address, { ...NOTHING, timing: timing(), error }, platform.random, options.only);
+    return withTransport(settle(address, { ...NOTHING, timing: timing(), error }, platform.random, options.only), transport, timing);
   }
 
   const candidates: Candidate[] = [];
@@ -94,7 +99,17 @@ export async function discover(address: EmailAddress, options: DiscoveryOptions,
     }
   }
   const dnssec = answers.every((a) => a.status !== 'error' && a.ad);
-  return settle(address, { candidates, rejected, notOffered, dnssec, timing: timing(), error: null }, platform.random, options.only);
+  const settled = settle(address, { candidates, rejected, notOffered, dnssec, timing: timing(), error: null }, platform.random, options.only);
+  return withTransport(settled, transport, timing);
+}
+
+/** TLSA for the chosen servers follows the SRV answer; the rest has been running meanwhile. */
+async function withTransport(discovery: Discovery, checks: TransportChecks | null, timing: () => Discovery['timing']): Promise<Discovery> {
+  if (checks === null) return discovery;
+  const chosen = [['incoming', discovery.incoming], ['outgoing', discovery.outgoing]] as const;
+  const transport = await checks.finish(chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }])));
+  const badge = { ...discovery.badge, reasons: [...discovery.badge.reasons, ...transportReasons(transport)] };
+  return { ...discovery, transport, badge, timing: timing() };
 }
 
 interface Gathered {

@@ -1,7 +1,7 @@
 // RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
 // the lookup for the failing protocol only.
 import type { EmailAddress } from '../address/parse-address.ts';
-import { badgeFor } from '../badge.ts';
+import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import type { Platform } from '../platform.ts';
 import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
 import { loginNames } from './login-names.ts';
@@ -54,11 +54,16 @@ export async function relookup(
     outgoing,
     alternatives: outgoingFailed ? [...keptAlternatives, ...fresh.alternatives] : [...fresh.alternatives, ...keptAlternatives],
     notOffered: [...new Set([...previous.notOffered, ...fresh.notOffered])],
-    badge: badgeFor(incoming, outgoing, false),
+    badge: withTransportReasons(badgeFor(incoming, outgoing, false), previous),
+    transport: previous.transport,
   };
   await platform.storage?.remove(cacheKey(address.domain));
   await store(merged, platform);
   return merged;
+}
+
+function withTransportReasons(badge: Badge, previous: Discovery): Badge {
+  return previous.transport === null ? badge : { ...badge, reasons: [...badge.reasons, ...transportReasons(previous.transport)] };
 }
 
 /** Drops what is cached for a domain (options page "clear cache", or a user's retry). */

@@ -1,0 +1,53 @@
+// The per-domain transport rows (MTA-STS, TLS-RPT, DANE), each with a one-line explanation.
+// textContent only: policy text, report addresses and host names never become markup.
+import type { Transport } from '../src/core/index.ts';
+import { reasonText, t } from './extension-api.ts';
+
+const DAY = 86400;
+
+export function renderTransport(target: HTMLElement, transport: Transport | null): void {
+  if (transport === null) {
+    target.replaceChildren();
+    return;
+  }
+  const table = document.createElement('table');
+  table.className = 'settings transport';
+  table.createCaption().textContent = t('transportHeading');
+  const row = (label: string, state: string, lines: string[]): void => {
+    const tr = table.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = t(label);
+    tr.append(th);
+    const td = tr.insertCell();
+    td.className = `state state-${state}`;
+    for (const line of lines) {
+      const p = document.createElement('span');
+      p.className = 'line';
+      p.textContent = line;
+      td.append(p);
+    }
+  };
+
+  const sts = transport.mtaSts;
+  if (sts.status === 'valid') {
+    const mode = sts.mode === 'none' ? 'off' : sts.mode;
+    const lines = [reasonText(`mta-sts-${mode}`), t('mtaSts_valid', sts.mode, sts.mx.join(', ') || '—', Math.round(sts.maxAge / DAY * 10) / 10)];
+    if (sts.mxMismatch.length > 0) lines.push(t('mtaSts_mismatch', sts.mxMismatch.join(', ')));
+    row('label_mtaSts', sts.mxMismatch.length > 0 ? 'warn' : sts.mode === 'enforce' ? 'good' : 'weak', lines);
+  } else if (sts.status === 'absent') {
+    row('label_mtaSts', 'weak', [reasonText('mta-sts-absent')]);
+  } else {
+    row('label_mtaSts', 'bad', [reasonText('mta-sts-broken'), reasonText(sts.reason), ...(sts.detail === undefined ? [] : [sts.detail])]);
+  }
+
+  const rpt = transport.tlsRpt;
+  if (rpt.status === 'valid') row('label_tlsRpt', 'good', [reasonText('tls-rpt-on'), t('tlsRpt_valid', rpt.rua.join(', '))]);
+  else if (rpt.status === 'absent') row('label_tlsRpt', 'weak', [reasonText('tls-rpt-absent')]);
+  else row('label_tlsRpt', 'bad', [reasonText('tls-rpt-broken'), reasonText(rpt.reason)]);
+
+  const dane = transport.dane.map((d) => t('dane_row', d.host, d.port, t(`dane_${d.status}`)));
+  const states = new Set(transport.dane.map((d) => d.status));
+  row('label_dane', states.has('invalid') || states.has('error') ? 'bad' : states.has('valid') ? 'good' : 'weak', dane.length > 0 ? dane : [t('dane_absent')]);
+  target.replaceChildren(table);
+}

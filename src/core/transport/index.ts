@@ -1,0 +1,47 @@
+// The transport checks of DESIGN §4, started together with the SRV queries (TXT, MX) and finished
+// once the chosen targets are known (TLSA follows the SRV answer): two round-trips in all.
+import { parseHostname, type Hostname } from '../address/parse-hostname.ts';
+import type { DohOptions } from '../dns/doh-client.ts';
+import type { Platform } from '../platform.ts';
+import { ask, type TransportContext } from './context.ts';
+import { checkDane, type DaneResult, type DaneTarget } from './dane.ts';
+import { checkMtaSts, type MtaStsResult } from './mta-sts.ts';
+import { checkTlsRpt, type TlsRptResult } from './tls-rpt.ts';
+
+export interface Transport {
+  readonly mtaSts: MtaStsResult;
+  readonly tlsRpt: TlsRptResult;
+  /** One entry per chosen incoming/outgoing target and per MX host. */
+  readonly dane: readonly DaneResult[];
+}
+
+export interface TransportChecks {
+  /** `targets`: the chosen incoming and outgoing servers (their TLSA is asked once the SRV answer is in). */
+  finish(targets: readonly DaneTarget[]): Promise<Transport>;
+}
+
+const SMTP_PORT = 25; // RFC 7672 §2.2: TLSA for MX hosts at _25._tcp
+
+export function startTransportChecks(domain: Hostname, options: DohOptions, platform: Platform): TransportChecks {
+  const ctx: TransportContext = { domain, options, platform };
+  const mx = ask(ctx, domain, 'MX').then((answer) => {
+    if (answer.kind !== 'records') return { hosts: [] as string[], ad: answer.kind === 'none' && answer.ad };
+    // RFC 7505: a null MX (".") names no host; other exchanges must be host names to be checked.
+    const hosts = answer.records.flatMap((r) => (r.data.type === 'MX' ? [r.data.exchange] : [])).flatMap((h) => {
+      const parsed = parseHostname(h);
+      return parsed.ok ? [parsed.hostname] : [];
+    });
+    return { hosts: [...new Set(hosts)], ad: answer.ad };
+  });
+  const mtaSts = checkMtaSts(ctx, mx.then((m) => m.hosts));
+  const tlsRpt = checkTlsRpt(ctx);
+  const mxDane = mx.then((m) => Promise.all(m.hosts.map((host) => checkDane(ctx, { host, port: SMTP_PORT, dnssec: m.ad, source: 'mx' }))));
+  return {
+    finish: async (targets) => {
+      const seen = new Set<string>();
+      const unique = targets.filter((t) => !seen.has(`${t.host}:${t.port}`) && seen.add(`${t.host}:${t.port}`));
+      const [sts, rpt, servers, mxs] = await Promise.all([mtaSts, tlsRpt, Promise.all(unique.map((t) => checkDane(ctx, t))), mxDane]);
+      return { mtaSts: sts, tlsRpt: rpt, dane: [...servers, ...mxs] };
+    },
+  };
+}

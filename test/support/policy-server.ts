@@ -1,0 +1,86 @@
+// The MTA-STS policy hosts of the fixture zones: one HTTPS server on 127.0.0.1:443 (RFC 8461 §3.3
+// fixes the port), certificates from the test resolver's CA, behaviour chosen by host name.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
+
+export const POLICY_PORT = 443;
+const FIXTURES = 'test/fixtures/mta-sts';
+
+interface Reply {
+  readonly status?: number;
+  readonly file?: string;
+  readonly contentType?: string;
+  readonly location?: string;
+  readonly bytes?: number;
+  /** Present a certificate for another name (RFC 8461 §3.3: the certificate must be valid for the host). */
+  readonly wrongCertificate?: true;
+}
+
+/** mta-sts.<domain> → what its server does. */
+export const POLICIES: Record<string, Reply> = {
+  'mta-sts.example.test': { file: 'rfc8461-3.2-example-test.txt' },
+  'mta-sts.enforce.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt' },
+  'mta-sts.testing.sts.test': { file: 'rfc8461-3.2-testing-wildcard-lf.txt', contentType: 'text/plain; charset=utf-8' },
+  'mta-sts.off.sts.test': { file: 'rfc8461-3.2-none-no-final-newline.txt' },
+  'mta-sts.nomx.sts.test': { file: 'rfc8461-3.2-missing-mx.txt' },
+  'mta-sts.maxage.sts.test': { file: 'rfc8461-3.2-max-age-out-of-range.txt' },
+  'mta-sts.mismatch.sts.test': { file: 'rfc8461-4.1-mx-mismatch.txt' },
+  'mta-sts.redirect.sts.test': { status: 301, location: 'https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt' },
+  'mta-sts.html.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt', contentType: 'text/html' },
+  'mta-sts.big.sts.test': { bytes: 70000 },
+  'mta-sts.badcert.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt', wrongCertificate: true },
+};
+
+export interface PolicyServer {
+  readonly certificates: readonly string[];
+  readonly requests: string[];
+  readonly close: () => Promise<void>;
+}
+
+/** A key and certificate signed by the test CA for `names`, made with openssl in `dir`. */
+function issue(dir: string, stem: string, names: readonly string[]): { key: string; cert: string } {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${stem}.key`, '-out', `${stem}.csr`, '-subj', `/CN=${names[0]}`]);
+  writeFileSync(join(dir, `${stem}.ext`), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
+  run(['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${stem}.pem`, '-extfile', `${stem}.ext`]);
+  return { key: readFileSync(join(dir, `${stem}.key`), 'utf8'), cert: readFileSync(join(dir, `${stem}.pem`), 'utf8') };
+}
+
+export async function startPolicyServer(stateDir: string): Promise<PolicyServer> {
+  const good = issue(stateDir, 'policy', Object.keys(POLICIES));
+  const wrong = issue(stateDir, 'wrong-name', ['wrong-name.test']);
+  const wrongContext = createSecureContext(wrong);
+  const requests: string[] = [];
+  const server = https.createServer({
+    ...good,
+    SNICallback: (name, done) => done(null, POLICIES[name]?.wrongCertificate ? wrongContext : undefined),
+  }, (req, res) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    requests.push(`${host}${req.url}`);
+    const reply = POLICIES[host];
+    if (reply === undefined || req.url !== '/.well-known/mta-sts.txt') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': reply.contentType ?? 'text/plain' };
+    if (reply.location !== undefined) headers.location = reply.location;
+    res.writeHead(reply.status ?? 200, headers);
+    if (reply.bytes !== undefined) res.end(`version: STSv1\n${'x'.repeat(reply.bytes)}\n`);
+    else res.end(reply.file === undefined ? '' : readFileSync(join(FIXTURES, reply.file)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new Error(`policy server cannot listen on 127.0.0.1:${POLICY_PORT}: ${error.message}`)));
+    server.listen(POLICY_PORT, '127.0.0.1', resolve);
+  });
+  return {
+    certificates: [join(stateDir, 'policy.pem'), join(stateDir, 'wrong-name.pem')],
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -118,6 +118,8 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.textContent('#extras')).toContain('\\060img\\032src\\061x');
     expect(await page.textContent('#extras')).toContain('\\060script\\062');
     expect(await page.textContent('table.settings')).toContain('<img src=x onerror=alert(3)>');
+    // The MTA-STS TXT record itself carries markup; it is shown as the text it is.
+    expect(await page.textContent('table.transport')).toContain('v=STSv1; id=<img src=x onerror=alert(4)>;');
     expect(await page.evaluate(() => (window as unknown as { alerted: number }).alerted)).toBe(0);
   });
 });

@@ -27,7 +27,9 @@ export function startTransportChecks(domain: Hostname, options: DohOptions, plat
   const mx = ask(ctx, domain, 'MX').then((answer) => {
     if (answer.kind !== 'records') return { hosts: [] as string[], ad: answer.kind === 'none' && answer.ad };
     // RFC 7505: a null MX (".") names no host; other exchanges must be host names to be checked.
-    const hosts = answer.records.flatMap((r) => (r.data.type === 'MX' ? [r.data.exchange] : [])).flatMap((h) => {
+    // RFC 5321 §5.1: lower preference first, the order a sender tries them.
+    const exchanges = answer.records.flatMap((r) => (r.data.type === 'MX' ? [r.data] : [])).sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange));
+    const hosts = exchanges.map((mx) => mx.exchange).flatMap((h) => {
       const parsed = parseHostname(h);
       return parsed.ok ? [parsed.hostname] : [];
     });

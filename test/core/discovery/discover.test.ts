@@ -77,4 +77,27 @@ describe('discover', () => {
     const result = await discoverIn([]);
     expect(result).toMatchObject({ status: 'not-published', incoming: null, outgoing: null, badge: { level: 'none', reasons: ['incoming-not-found', 'outgoing-not-found'] } });
   });
+
+  test('with transport checks, TXT and MX leave with the SRV queries; TLSA only after the SRV answers', async () => {
+    const result = await discoverIn(zone, 'alice@example.test', { options: { ...OPTIONS, transport: true } });
+    const calls = result.resolver.calls;
+    const srvCalls = calls.filter((c) => c.type === 'SRV');
+    const firstSrvEnd = Math.min(...srvCalls.map((c) => c.ended ?? Infinity));
+    const lastSrvEnd = Math.max(...srvCalls.map((c) => c.ended ?? 0));
+    const early = calls.filter((c) => c.type === 'TXT' || c.type === 'MX');
+    expect(early.map((c) => `${c.type} ${c.name}`).sort()).toEqual(['MX example.test', 'TXT _mta-sts.example.test', 'TXT _smtp._tls.example.test']);
+    expect(Math.max(...early.map((c) => c.started))).toBeLessThan(firstSrvEnd);
+    const tlsa = calls.filter((c) => c.type === 'TLSA');
+    expect(tlsa.map((c) => c.name).sort()).toEqual(['_465._tcp.smtp.example.test', '_993._tcp.imap.example.test']);
+    expect(Math.min(...tlsa.map((c) => c.started))).toBeGreaterThan(lastSrvEnd);
+    expect(result.transport).toMatchObject({ mtaSts: { status: 'absent' }, tlsRpt: { status: 'absent' } });
+    expect(result.badge.reasons).toEqual(expect.arrayContaining(['mta-sts-absent', 'tls-rpt-absent']));
+    expect(result.timing.queries).toBe(calls.length);
+  });
+
+  test('a re-lookup (only one protocol) runs no transport checks', async () => {
+    const result = await discoverIn(zone, 'alice@example.test', { options: { ...OPTIONS, transport: true, only: 'imap' } });
+    expect(result.transport).toBeNull();
+    expect(result.resolver.calls.every((c) => c.type === 'SRV')).toBe(true);
+  });
 });

@@ -9,8 +9,8 @@ export function renderBadge(target: HTMLElement, discovery: Discovery): void {
   heading.textContent = t(`badgeLevel_${level}`);
   const list = document.createElement('ul');
   list.className = 'reasons';
-  // DNSSEC has its own per-domain line below; listing it among the reasons too would say it twice.
-  for (const reason of reasons.filter((r) => !r.startsWith('dnssec-'))) {
+  // DNSSEC and the transport checks have their own rows; listing them here too would say it twice.
+  for (const reason of reasons.filter((r) => !/^(dnssec|mta-sts|tls-rpt|dane)-/.test(r))) {
     const item = document.createElement('li');
     item.textContent = reasonText(reason);
     list.append(item);

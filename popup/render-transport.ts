@@ -4,6 +4,14 @@ import type { Transport } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
 
 const DAY = 86400;
+const HOUR = 3600;
+
+/** max_age in the largest whole unit that fits (RFC 8461 §3.2 gives seconds). */
+function duration(seconds: number): string {
+  if (seconds >= DAY && seconds % DAY === 0) return t('duration_days', seconds / DAY);
+  if (seconds >= HOUR && seconds % HOUR === 0) return t('duration_hours', seconds / HOUR);
+  return t('duration_seconds', seconds);
+}
 
 export function renderTransport(target: HTMLElement, transport: Transport | null): void {
   if (transport === null) {
@@ -32,7 +40,7 @@ export function renderTransport(target: HTMLElement, transport: Transport | null
   const sts = transport.mtaSts;
   if (sts.status === 'valid') {
     const mode = sts.mode === 'none' ? 'off' : sts.mode;
-    const lines = [reasonText(`mta-sts-${mode}`), t('mtaSts_valid', sts.mode, sts.mx.join(', ') || '—', Math.round(sts.maxAge / DAY * 10) / 10)];
+    const lines = [reasonText(`mta-sts-${mode}`), t('mtaSts_valid', sts.mode, sts.mx.join(', ') || '—', duration(sts.maxAge))];
     if (sts.mxMismatch.length > 0) lines.push(t('mtaSts_mismatch', sts.mxMismatch.join(', ')));
     row('label_mtaSts', sts.mxMismatch.length > 0 ? 'warn' : sts.mode === 'enforce' ? 'good' : 'weak', lines);
   } else if (sts.status === 'absent') {

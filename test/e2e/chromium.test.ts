@@ -66,7 +66,7 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
     expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(\d+ DNS queries\)/);
     const transport = await page.textContent('table.transport');
-    expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce, servers smtp\.example\.test/);
+    expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce · servers smtp\.example\.test · remembered by senders for up to 1 d\./);
     expect(transport).toMatch(/TLS-RPT.*Reports go to mailto:tlsrpt@example\.test/);
     expect(transport).toMatch(/DANE.*imap\.example\.test port 993: certificate pinned with DNSSEC/);
     expect(await page.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('TLS');

@@ -123,7 +123,7 @@ describe('Thunderbird', () => {
     expect(result.status).toMatch(/Settings for example\.test found in \d+ ms \(\d+ DNS queries\)/);
     expect(result.badge).toContain('badge-tls');
     expect(result.toolbarBadge).toBe('TLS');
-    expect(result.transport).toMatch(/MTA-STS.*Mode enforce, servers smtp\.example\.test/);
+    expect(result.transport).toMatch(/MTA-STS.*Mode enforce · servers smtp\.example\.test/);
     expect(result.transport).toMatch(/DANE.*smtp\.example\.test port 25: certificate pinned with DNSSEC/);
     expect(result.tables[0]).toMatch(/Incoming mail — IMAP.*imap\.example\.test.*993.*SSL\/TLS.*alice@example\.test/);
     expect(result.tables[1]).toMatch(/Outgoing mail — SMTP.*smtp\.example\.test.*465.*SSL\/TLS/);

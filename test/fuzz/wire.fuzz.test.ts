@@ -1,0 +1,128 @@
+// Fuzzing the response path the DoH client uses (decodeResponse, then lookup's CNAME and rcode
+// handling): ≥ 100 000 generated and mutated messages, fixed seed in CI, `npm run fuzz` for more.
+import { describe, expect, test } from 'vitest';
+import { lookup } from '../../src/core/dns/doh-client.ts';
+import { decodeResponse, type ResourceRecord } from '../../src/core/dns/wire.ts';
+import { httpResponse, testPlatform } from '../support/fake-resolver.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+import { mutatedCase, validCase, type FuzzCase } from './generate.ts';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const REASONS = new Set(['malformed-response', 'question-mismatch', 'truncated']);
+const SLOWEST_ALLOWED_MS = 50; // far below any DoH time-out (5000 ms by default)
+
+/** The record's own octets (fixed RDATA fields, strings, digests, every name label) occur in the message. */
+function evidenced(record: ResourceRecord, message: Uint8Array): boolean {
+  const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+  const has = (needle: readonly number[], caseless = false): boolean => {
+    if (needle.length === 0) return true;
+    outer: for (let i = 0; i + needle.length <= message.length; i++) {
+      for (let j = 0; j < needle.length; j++) {
+        const m = message[i + j] ?? -1;
+        if ((caseless ? fold(m) : m) !== needle[j]) continue outer;
+      }
+      return true;
+    }
+    return false;
+  };
+  // A label as presented: lowercase, with \DDD for odd octets; on the wire it is length + octets.
+  const label = (text: string): number[] => {
+    const octets: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\\') {
+        octets.push(Number(text.slice(i + 1, i + 4)));
+        i += 3;
+      } else {
+        octets.push(text.charCodeAt(i));
+      }
+    }
+    return [octets.length, ...octets];
+  };
+  const labels = (name: string): boolean => name === '.' || name.split('.').every((l) => has(label(l), true));
+  const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
+  const d = record.data;
+  if (!labels(record.name)) return false;
+  switch (d.type) {
+    case 'SRV': return has([...u16(d.priority), ...u16(d.weight), ...u16(d.port)]) && labels(d.target);
+    case 'MX': return has(u16(d.preference)) && labels(d.exchange);
+    case 'CNAME': return labels(d.target);
+    case 'TXT': return d.strings.every((s) => has([s.length, ...s]));
+    case 'TLSA': return has([d.usage, d.selector, d.matchingType, ...d.data]);
+    case 'A': return has(d.address.split('.').map(Number));
+    default: return true;
+  }
+}
+
+function check(c: FuzzCase): string | null {
+  const started = performance.now();
+  let result;
+  try {
+    result = decodeResponse(c.bytes, c.question);
+  } catch (error) {
+    return `threw ${String(error)}`;
+  }
+  const took = performance.now() - started;
+  if (took > SLOWEST_ALLOWED_MS) return `took ${took.toFixed(1)} ms`;
+  if (!result.ok) return REASONS.has(result.reason) && result.detail.length > 0 ? null : `bad rejection ${JSON.stringify(result)}`;
+  for (const record of result.response.answers) {
+    if (!evidenced(record, c.bytes)) return `a record not in the message: ${JSON.stringify(record)}`;
+    if (record.ttl < 0 || record.ttl > 604800 || !Number.isInteger(record.ttl)) return `TTL ${record.ttl}`;
+    if (/[\x00-\x20\x7f-\uffff]/.test(record.name)) return `raw octets in a name: ${JSON.stringify(record.name)}`;
+  }
+  if (c.expected !== undefined) {
+    try {
+      expect(result.response.answers).toEqual(c.expected);
+    } catch {
+      return `valid message decoded differently: ${JSON.stringify(result.response.answers).slice(0, 300)}`;
+    }
+  }
+  return null;
+}
+
+describe(`fuzz: ${RUNS} DNS responses, seed ${SEED}`, () => {
+  test('valid messages decode to exactly the records they hold', () => {
+    const random = seededRandom(SEED);
+    const failures: string[] = [];
+    for (let i = 0; i < RUNS / 10; i++) {
+      const c = validCase(random);
+      const problem = check(c);
+      if (problem !== null) failures.push(`#${i} ${problem}`);
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  test('mutated messages never throw, never invent a record, and are refused with a reason', () => {
+    const random = seededRandom(SEED + 1);
+    const failures: string[] = [];
+    const seen = new Map<string, { accepted: number; refused: number }>();
+    for (let i = 0; i < RUNS; i++) {
+      const c = mutatedCase(random);
+      const problem = check(c);
+      if (problem !== null) failures.push(`#${i} ${c.kind}: ${problem} [${Buffer.from(c.bytes).toString('hex').slice(0, 200)}]`);
+      const tally = seen.get(c.kind) ?? { accepted: 0, refused: 0 };
+      decodeResponse(c.bytes, c.question).ok ? tally.accepted++ : tally.refused++;
+      seen.set(c.kind, tally);
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    // Every mutation that always breaks the message was refused every time.
+    for (const kind of ['qdcount-2', 'tc-set', 'qr-clear', 'id-nonzero', 'junk-after', 'pointer-loop', 'label-over-63', 'name-over-255', 'empty']) {
+      expect(seen.get(kind)?.accepted, kind).toBe(0);
+      expect(seen.get(kind)?.refused, kind).toBeGreaterThan(0);
+    }
+  });
+
+  test('through lookup() (rcode, CNAME chain, failover): always a typed result, never a throw', async () => {
+    const random = seededRandom(SEED + 2);
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < Math.min(RUNS / 20, 10_000); i++) {
+      const c = random() < 0.3 ? validCase(random) : mutatedCase(random);
+      const platform = testPlatform(async () => httpResponse(c.bytes));
+      const result = await lookup(c.question, { resolvers: ['https://a.example/dns-query', 'https://b.example/dns-query'], method: 'POST', timeoutMs: 1000 }, platform);
+      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+      if (result.status === 'error') expect(result.detail).toMatch(/a\.example.*b\.example/);
+      if (result.status === 'answer') expect(result.records.every((r) => r.data.type === c.question.type)).toBe(true);
+    }
+    expect([...statuses.keys()].sort()).toEqual(['answer', 'error', 'nodata', 'nxdomain']);
+  });
+});

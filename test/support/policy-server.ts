@@ -1,10 +1,10 @@
 // The MTA-STS policy hosts of the fixture zones: one HTTPS server on 127.0.0.1:443 (RFC 8461 §3.3
 // fixes the port), certificates from the test resolver's CA, behaviour chosen by host name.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
+import { issue } from './certificates.ts';
 
 export const POLICY_PORT = 443;
 const FIXTURES = 'test/fixtures/mta-sts';
@@ -40,22 +40,14 @@ export interface PolicyServer {
   readonly close: () => Promise<void>;
 }
 
-/** A key and certificate signed by the test CA for `names`, made with openssl in `dir`. */
-function issue(dir: string, stem: string, names: readonly string[]): { key: string; cert: string } {
-  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${stem}.key`, '-out', `${stem}.csr`, '-subj', `/CN=${names[0]}`]);
-  writeFileSync(join(dir, `${stem}.ext`), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
-  run(['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${stem}.pem`, '-extfile', `${stem}.ext`]);
-  return { key: readFileSync(join(dir, `${stem}.key`), 'utf8'), cert: readFileSync(join(dir, `${stem}.pem`), 'utf8') };
-}
-
 export async function startPolicyServer(stateDir: string): Promise<PolicyServer> {
   const good = issue(stateDir, 'policy', Object.keys(POLICIES));
   const wrong = issue(stateDir, 'wrong-name', ['wrong-name.test']);
-  const wrongContext = createSecureContext(wrong);
+  const wrongContext = createSecureContext({ key: wrong.key, cert: wrong.cert });
   const requests: string[] = [];
   const server = https.createServer({
-    ...good,
+    key: good.key,
+    cert: good.cert,
     SNICallback: (name, done) => done(null, POLICIES[name]?.wrongCertificate ? wrongContext : undefined),
   }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -76,7 +68,7 @@ export async function startPolicyServer(stateDir: string): Promise<PolicyServer>
     server.listen(POLICY_PORT, '127.0.0.1', resolve);
   });
   return {
-    certificates: [join(stateDir, 'policy.pem'), join(stateDir, 'wrong-name.pem')],
+    certificates: [good.certFile, wrong.certFile],
     requests,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -1,0 +1,77 @@
+// A DoH server on loopback that misbehaves on purpose, one way per path (issue: hostile resolver).
+import { Buffer } from 'node:buffer';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import * as packet from 'dns-packet';
+import { issue } from './certificates.ts';
+import { responseFor } from './fake-resolver.ts';
+
+export type Misbehaviour =
+  | 'status-500' | 'status-404' | 'html' | 'empty' | 'huge' | 'drip' | 'redirect-http'
+  | 'other-question' | 'truncated' | 'forged-ad';
+
+export interface HostileDoh {
+  /** https://127.0.0.1:<port>/<misbehaviour> */
+  readonly url: (how: Misbehaviour) => string;
+  readonly close: () => Promise<void>;
+}
+
+function queryOf(request: http2.Http2ServerRequest, body: Buffer): packet.Packet {
+  const dns = new URL(request.url, 'https://x').searchParams.get('dns');
+  return packet.decode(dns === null ? body : Buffer.from(dns, 'base64url'));
+}
+
+/** `trusted`: certificate from the test CA; otherwise self-signed, a resolver nobody vouched for. */
+export async function startHostileDoh(stateDir: string, { trusted }: { trusted: boolean }): Promise<HostileDoh> {
+  const pair = issue(stateDir, trusted ? 'hostile' : 'hostile-untrusted', ['IP:127.0.0.1', 'localhost'], { selfSigned: !trusted });
+  const timers = new Set<NodeJS.Timeout>();
+  const server = http2.createSecureServer({ key: pair.key, cert: pair.cert, allowHTTP1: false }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const how = req.url.split('?')[0]?.slice(1) as Misbehaviour;
+      const query = queryOf(req, Buffer.concat(chunks));
+      const dns = (bytes: Uint8Array): void => {
+        res.writeHead(200, { 'content-type': 'application/dns-message' });
+        res.end(Buffer.from(bytes));
+      };
+      const target = (query.questions?.[0]?.name ?? '').replace(/^[^.]+\._tcp\./, '');
+      const srvAnswer = { ad: true, answers: [{ name: query.questions?.[0]?.name ?? '', type: 'SRV' as const, data: { priority: 0, weight: 0, port: 993, target: `mail.evil.test` } }] };
+      switch (how) {
+        case 'status-500': res.writeHead(500, { 'content-type': 'text/plain' }).end('oops'); break;
+        case 'status-404': res.writeHead(404).end(); break;
+        case 'html': res.writeHead(200, { 'content-type': 'text/html' }).end('<html><script>alert(1)</script></html>'); break;
+        case 'empty': dns(new Uint8Array()); break;
+        case 'huge': dns(new Uint8Array(70000)); break;
+        case 'redirect-http': res.writeHead(301, { location: `http://127.0.0.1/dns-query?for=${target}` }).end(); break;
+        case 'other-question': dns(responseFor({ ...query, questions: [{ type: 'SRV', name: '_imaps._tcp.evil.test', class: 'IN' }] }, srvAnswer)); break;
+        case 'truncated': {
+          const bytes = responseFor(query, srvAnswer);
+          bytes[2]! |= 0x02;
+          dns(bytes);
+          break;
+        }
+        case 'forged-ad': dns(responseFor(query, srvAnswer)); break;
+        case 'drip': {
+          res.writeHead(200, { 'content-type': 'application/dns-message' });
+          const timer = setInterval(() => res.write(Buffer.from([0])), 200);
+          timers.add(timer);
+          res.on('close', () => { clearInterval(timer); timers.delete(timer); });
+          break;
+        }
+        default: res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (how) => `https://127.0.0.1:${port}/${how}`,
+    close: () => new Promise((resolve) => {
+      for (const t of timers) clearInterval(t);
+      server.close(() => resolve());
+      // Sessions left open by clients would keep close() waiting.
+      setTimeout(resolve, 500).unref();
+    }),
+  };
+}

@@ -40,7 +40,8 @@ export interface PolicyServer {
   readonly close: () => Promise<void>;
 }
 
-export async function startPolicyServer(stateDir: string): Promise<PolicyServer> {
+/** `host`: where to listen (the benchmark puts a delaying proxy on 127.0.0.1:443 in front of it). */
+export async function startPolicyServer(stateDir: string, host = '127.0.0.1'): Promise<PolicyServer> {
   const good = issue(stateDir, 'policy', Object.keys(POLICIES));
   const wrong = issue(stateDir, 'wrong-name', ['wrong-name.test']);
   const wrongContext = createSecureContext({ key: wrong.key, cert: wrong.cert });
@@ -64,8 +65,8 @@ export async function startPolicyServer(stateDir: string): Promise<PolicyServer>
     else res.end(reply.file === undefined ? '' : readFileSync(join(FIXTURES, reply.file)));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new Error(`policy server cannot listen on 127.0.0.1:${POLICY_PORT}: ${error.message}`)));
-    server.listen(POLICY_PORT, '127.0.0.1', resolve);
+    server.once('error', (error) => reject(new Error(`policy server cannot listen on ${host}:${POLICY_PORT}: ${error.message}`)));
+    server.listen(POLICY_PORT, host, resolve);
   });
   return {
     certificates: [good.certFile, wrong.certFile],

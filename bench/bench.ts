@@ -1,0 +1,189 @@
+// npm run bench: discovery speed as multiples of the resolver round-trip (DESIGN §6), cache, bundle
+// sizes and popup time. Writes bench/results.md and the README's performance section.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createNodePlatform } from '../src/cli/platform.ts';
+import {
+  discover, discoverWithCache, lookup, parseAddress, SERVICE_LABELS, type DiscoveryOptions, type EmailAddress, type Fetch, type Platform,
+} from '../src/core/index.ts';
+import { launchWithExtension } from '../test/support/chromium.ts';
+import { freePort } from '../test/support/global-resolver.ts';
+import { memoryStorage } from '../test/support/memory-storage.ts';
+import { startPolicyServer, POLICY_PORT } from '../test/support/policy-server.ts';
+import { startDelayProxy } from './delay-proxy.ts';
+
+const RTTS = [20, 50, 100];
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const POLICY_HOST = '127.0.0.2'; // the real policy server; 127.0.0.1:443 is the delaying proxy in front of it
+
+interface Stats { median: number; p10: number; p90: number }
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] ?? NaN;
+  return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function repeat(runs: number, fn: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
+}
+
+function address(text: string): EmailAddress {
+  const parsed = parseAddress(text, { toAscii: (d) => d });
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+}
+
+interface Row { rtt: number; single: Stats; cold: Stats; warm: Stats; transport: Stats; sequential: Stats }
+
+async function main(): Promise<void> {
+  const resolverPort = await freePort();
+  const started = execFileSync('test/resolver/start', ['--port', String(resolverPort)], { encoding: 'utf8' });
+  const value = (key: string): string => started.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1] ?? '';
+  const caFile = value('CA_FILE');
+  const cleanups: (() => Promise<void> | void)[] = [() => void execFileSync('test/resolver/stop', ['--port', String(resolverPort)])];
+  try {
+    const dohProxy = await startDelayProxy({ host: '127.0.0.1', port: resolverPort }, { host: '127.0.0.1', port: 0 });
+    cleanups.push(() => dohProxy.close());
+    const policies = await startPolicyServer(value('STATE_DIR'), POLICY_HOST);
+    cleanups.push(() => policies.close());
+    const policyProxy = await startDelayProxy({ host: POLICY_HOST, port: POLICY_PORT }, { host: '127.0.0.1', port: POLICY_PORT });
+    cleanups.push(() => policyProxy.close());
+    const doh = `https://127.0.0.1:${dohProxy.port}/dns-query`;
+    const base: DiscoveryOptions = { resolvers: [doh], method: 'GET', timeoutMs: 5000 };
+    const alice = address('alice@example.test');
+
+    const rows: Row[] = [];
+    for (const rtt of RTTS) {
+      dohProxy.setDelay(rtt / 2);
+      policyProxy.setDelay(rtt / 2);
+      process.stdout.write(`RTT ${rtt} ms: `);
+      const warm = createNodePlatform(caFile, base);
+      cleanups.push(() => warm.close());
+      await discover(alice, { ...base, transport: true }, warm.platform); // opens the HTTP/2 and policy connections
+      const single = await repeat(RUNS, () => time(() => lookup({ name: `_imaps._tcp.${alice.domain}`, type: 'SRV' }, base, warm.platform)));
+      const cold = await repeat(RUNS, async () => {
+        const fresh = createNodePlatform(caFile, base);
+        try {
+          return await time(() => discover(alice, base, fresh.platform));
+        } finally {
+          fresh.close();
+        }
+      });
+      const warmRuns = await repeat(RUNS, () => time(() => discover(alice, base, warm.platform)));
+      const transport = await repeat(RUNS, () => time(() => discover(alice, { ...base, transport: true }, warm.platform)));
+      // The naive client: the six labels one after another on the same warm connection.
+      const sequential = await repeat(RUNS, () => time(async () => {
+        for (const s of SERVICE_LABELS) await lookup({ name: `${s.label}.${alice.domain}`, type: 'SRV' }, base, warm.platform);
+      }));
+      rows.push({ rtt, single: stats(single), cold: stats(cold), warm: stats(warmRuns), transport: stats(transport), sequential: stats(sequential) });
+      process.stdout.write('done\n');
+    }
+
+    dohProxy.setDelay(25);
+    const cached = await cachedRediscovery(caFile, base, alice);
+    const bundles = ['background', 'popup', 'options'].map((name) => {
+      const code = readFileSync(join('dist', `${name}.js`));
+      return { name, min: code.length, gz: gzipSync(code, { level: 9 }).length };
+    });
+    const popup = await popupTime(doh, [join(value('STATE_DIR'), 'server.pem')]);
+    const report = render(rows, cached, bundles, popup);
+    writeFileSync('bench/results.md', report);
+    const readme = readFileSync('README.md', 'utf8');
+    const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+    if (marked.test(readme)) writeFileSync('README.md', readme.replace(marked, `<!-- bench:start -->\n${report.split('\n').slice(2).join('\n').trim()}\n<!-- bench:end -->`));
+    console.log(report);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+/** DESIGN §6: a cached re-discovery makes zero network requests. */
+async function cachedRediscovery(caFile: string, base: DiscoveryOptions, alice: EmailAddress) {
+  const node = createNodePlatform(caFile, base);
+  let requests = 0;
+  const counting: Fetch = (url, request) => { requests++; return node.platform.fetch(url, request); };
+  const platform: Platform = { ...node.platform, fetch: counting, fetchPolicy: counting, storage: memoryStorage() };
+  try {
+    await discoverWithCache(alice, base, platform);
+    const before = requests;
+    const times = await repeat(RUNS, () => time(() => discoverWithCache(address('bob@example.test'), base, platform)));
+    return { requests: requests - before, time: stats(times) };
+  } finally {
+    node.close();
+  }
+}
+
+/** Open the popup with a cached result in Chromium; time from navigation to settings shown. */
+async function popupTime(doh: string, trust: string[]): Promise<Stats> {
+  const extension = await launchWithExtension({ trust });
+  try {
+    const options = await extension.context.newPage();
+    await options.goto(extension.url('popup/options.html'));
+    await options.waitForFunction(() => !(document.getElementById('save') as HTMLButtonElement).disabled);
+    await options.check('#choice-custom');
+    await options.fill('#custom-url', doh);
+    await options.uncheck('#fallback');
+    await options.click('#save');
+    await options.waitForFunction(() => document.getElementById('saved')?.textContent !== '');
+    const page = await extension.context.newPage();
+    await page.goto(extension.url('popup/popup.html'));
+    await page.fill('#address', 'alice@example.test');
+    await page.click('#go');
+    await page.waitForSelector('#badge .badge', { timeout: 20000 });
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const again = await extension.context.newPage();
+      await again.goto(extension.url('popup/popup.html'));
+      // performance.now() counts from the navigation's start: open → settings on screen.
+      times.push(await again.waitForFunction(() => document.querySelector('#badge .badge') !== null && performance.now()).then((h) => h.jsonValue() as Promise<number>));
+      await again.close();
+    }
+    return stats(times);
+  } finally {
+    await extension.close();
+  }
+}
+
+function render(rows: Row[], cached: { requests: number; time: Stats }, bundles: { name: string; min: number; gz: number }[], popup: Stats): string {
+  const x = (ms: number, rtt: number): string => `${(ms / rtt).toFixed(2)}×`;
+  const cell = (s: Stats, rtt: number): string => `${x(s.median, rtt)} (${s.median.toFixed(0)} ms; p10–p90 ${x(s.p10, rtt)}–${x(s.p90, rtt)})`;
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**MISSED**');
+  const lines = [
+    '# Benchmark results',
+    '',
+    `\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${RUNS} runs per figure, Node ${process.version}, DoH to unbound on loopback through a proxy that adds RTT/2 each way (the MTA-STS policy host sits behind one too). Figures are medians as multiples of the injected RTT, with the spread (10th–90th percentile).`,
+    '',
+    '| RTT | one query (warm) | discovery warm (target ≤ 1.2×) | discovery cold (≤ 3.3×) | with transport checks, warm (≤ 2.5×) | naive sequential | sequential / ours |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.rtt} ms | ${cell(r.single, r.rtt)} | ${cell(r.warm, r.rtt)} | ${cell(r.cold, r.rtt)} | ${cell(r.transport, r.rtt)} | ${cell(r.sequential, r.rtt)} | ${(r.sequential.median / r.warm.median).toFixed(1)} |`),
+    '',
+    '| target (DESIGN §6) | measured | verdict |',
+    '| --- | --- | --- |',
+    ...rows.flatMap((r) => [
+      `| warm ≤ 1.2 × RTT at ${r.rtt} ms | ${x(r.warm.median, r.rtt)} | ${verdict(r.warm.median <= 1.2 * r.rtt)} |`,
+      `| cold ≤ 3.3 × RTT at ${r.rtt} ms | ${x(r.cold.median, r.rtt)} | ${verdict(r.cold.median <= 3.3 * r.rtt)} |`,
+      `| transport ≤ 2.5 × RTT warm at ${r.rtt} ms | ${x(r.transport.median, r.rtt)} | ${verdict(r.transport.median <= 2.5 * r.rtt)} |`,
+    ]),
+    `| cached re-discovery: 0 network requests | ${cached.requests} requests, median ${cached.time.median.toFixed(2)} ms | ${verdict(cached.requests === 0)} |`,
+    ...bundles.map((b) => {
+      const [min, gz] = b.name === 'background' ? [90, 26] : b.name === 'popup' ? [15, Infinity] : [Infinity, Infinity];
+      const limit = Number.isFinite(min) ? `≤ ${min} KB${Number.isFinite(gz) ? ` / ${gz} KB gz` : ''}` : 'no target';
+      return `| ${b.name} bundle ${limit} | ${(b.min / 1000).toFixed(1)} KB / ${(b.gz / 1000).toFixed(1)} KB gz | ${Number.isFinite(min) ? verdict(b.min <= min * 1000 && b.gz <= gz * 1000) : '—'} |`;
+    }),
+    `| popup shows cached settings ≤ 50 ms after open (Chromium) | median ${popup.median.toFixed(0)} ms (p10–p90 ${popup.p10.toFixed(0)}–${popup.p90.toFixed(0)}) | ${verdict(popup.median <= 50)} |`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();

@@ -1,0 +1,16 @@
+// Bundles bench/bench.ts with esbuild (the core is TypeScript) and runs it.
+import { mkdirSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+mkdirSync('dist', { recursive: true });
+await esbuild.build({
+  entryPoints: ['bench/bench.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: 'dist/bench.mjs',
+  packages: 'external',
+  logLevel: 'warning',
+});
+await import(new URL('../dist/bench.mjs', import.meta.url).href);

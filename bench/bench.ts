@@ -25,15 +25,21 @@ function stats(values: number[]): Stats {
   return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
+const RUN_DEADLINE_MS = 15000;
+
+/** Times one run; a run that never finishes stops the benchmark with its name instead of hanging it. */
+async function time(fn: () => Promise<unknown>, what = 'a run'): Promise<number> {
   const started = performance.now();
-  await fn();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([fn(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not finish in ${RUN_DEADLINE_MS} ms`)), RUN_DEADLINE_MS); })]);
+  clearTimeout(timer);
   return performance.now() - started;
 }
 
 async function repeat(runs: number, fn: () => Promise<number>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) out.push(await fn());
+  process.stdout.write('.');
   return out;
 }
 
@@ -69,18 +75,16 @@ async function main(): Promise<void> {
       process.stdout.write(`RTT ${rtt} ms: `);
       const warm = createNodePlatform(caFile, base);
       cleanups.push(() => warm.close());
-      await discover(alice, { ...base, transport: true }, warm.platform); // opens the HTTP/2 and policy connections
-      const single = await repeat(RUNS, () => time(() => lookup({ name: `_imaps._tcp.${alice.domain}`, type: 'SRV' }, base, warm.platform)));
+      await time(() => discover(alice, { ...base, transport: true }, warm.platform), 'warm-up'); // opens the HTTP/2 and policy connections
+      const single = await repeat(RUNS, () => time(() => lookup({ name: `_imaps._tcp.${alice.domain}`, type: 'SRV' }, base, warm.platform), 'single'));
+      // Cold: a new TCP + TLS + HTTP/2 connection for every run (the platform, CA store included, stays).
       const cold = await repeat(RUNS, async () => {
-        const fresh = createNodePlatform(caFile, base);
-        try {
-          return await time(() => discover(alice, base, fresh.platform));
-        } finally {
-          fresh.close();
-        }
+        warm.close();
+        return time(() => discover(alice, base, warm.platform), 'cold');
       });
-      const warmRuns = await repeat(RUNS, () => time(() => discover(alice, base, warm.platform)));
-      const transport = await repeat(RUNS, () => time(() => discover(alice, { ...base, transport: true }, warm.platform)));
+      await time(() => discover(alice, { ...base, transport: true }, warm.platform), 'warm-up after cold'); // warm again
+      const warmRuns = await repeat(RUNS, () => time(() => discover(alice, base, warm.platform), 'warm'));
+      const transport = await repeat(RUNS, () => time(() => discover(alice, { ...base, transport: true }, warm.platform), 'transport'));
       // The naive client: the six labels one after another on the same warm connection.
       const sequential = await repeat(RUNS, () => time(async () => {
         for (const s of SERVICE_LABELS) await lookup({ name: `${s.label}.${alice.domain}`, type: 'SRV' }, base, warm.platform);
@@ -123,8 +127,10 @@ async function cachedRediscovery(caFile: string, base: DiscoveryOptions, alice: 
   }
 }
 
-/** Open the popup with a cached result in Chromium; time from navigation to settings shown. */
-async function popupTime(doh: string, trust: string[]): Promise<Stats> {
+interface PopupTimes { fromOpen: Stats; fromScript: Stats }
+
+/** Open the popup with a cached result in Chromium: navigation start → settings shown, and our script's share. */
+async function popupTime(doh: string, trust: string[]): Promise<PopupTimes> {
   const extension = await launchWithExtension({ trust });
   try {
     const options = await extension.context.newPage();
@@ -140,21 +146,27 @@ async function popupTime(doh: string, trust: string[]): Promise<Stats> {
     await page.fill('#address', 'alice@example.test');
     await page.click('#go');
     await page.waitForSelector('#badge .badge', { timeout: 20000 });
-    const times: number[] = [];
+    const fromOpen: number[] = [];
+    const fromScript: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const again = await extension.context.newPage();
       await again.goto(extension.url('popup/popup.html'));
-      // performance.now() counts from the navigation's start: open → settings on screen.
-      times.push(await again.waitForFunction(() => document.querySelector('#badge .badge') !== null && performance.now()).then((h) => h.jsonValue() as Promise<number>));
+      // Marks count from the navigation's start (the popup opening); popup:start is our script's first line.
+      const [start, shown] = await again.waitForFunction(() => {
+        const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime;
+        return mark('popup:shown') !== undefined && [mark('popup:start'), mark('popup:shown')];
+      }).then((h) => h.jsonValue() as Promise<[number, number]>);
+      fromOpen.push(shown);
+      fromScript.push(shown - start);
       await again.close();
     }
-    return stats(times);
+    return { fromOpen: stats(fromOpen), fromScript: stats(fromScript) };
   } finally {
     await extension.close();
   }
 }
 
-function render(rows: Row[], cached: { requests: number; time: Stats }, bundles: { name: string; min: number; gz: number }[], popup: Stats): string {
+function render(rows: Row[], cached: { requests: number; time: Stats }, bundles: { name: string; min: number; gz: number }[], popup: PopupTimes): string {
   const x = (ms: number, rtt: number): string => `${(ms / rtt).toFixed(2)}×`;
   const cell = (s: Stats, rtt: number): string => `${x(s.median, rtt)} (${s.median.toFixed(0)} ms; p10–p90 ${x(s.p10, rtt)}–${x(s.p90, rtt)})`;
   const verdict = (ok: boolean): string => (ok ? 'met' : '**MISSED**');
@@ -180,7 +192,7 @@ function render(rows: Row[], cached: { requests: number; time: Stats }, bundles:
       const limit = Number.isFinite(min) ? `≤ ${min} KB${Number.isFinite(gz) ? ` / ${gz} KB gz` : ''}` : 'no target';
       return `| ${b.name} bundle ${limit} | ${(b.min / 1000).toFixed(1)} KB / ${(b.gz / 1000).toFixed(1)} KB gz | ${Number.isFinite(min) ? verdict(b.min <= min * 1000 && b.gz <= gz * 1000) : '—'} |`;
     }),
-    `| popup shows cached settings ≤ 50 ms after open (Chromium) | median ${popup.median.toFixed(0)} ms (p10–p90 ${popup.p10.toFixed(0)}–${popup.p90.toFixed(0)}) | ${verdict(popup.median <= 50)} |`,
+    `| popup shows cached settings ≤ 50 ms after open (Chromium, navigation start → shown) | median ${popup.fromOpen.median.toFixed(0)} ms (p10–p90 ${popup.fromOpen.p10.toFixed(0)}–${popup.fromOpen.p90.toFixed(0)}); of which our script ${popup.fromScript.median.toFixed(1)} ms | ${verdict(popup.fromOpen.median <= 50)} |`,
     '',
   ];
   return lines.join('\n');

@@ -1,5 +1,7 @@
 // A TCP proxy on loopback that holds every chunk for `oneWayMs` in each direction, so a round trip
-// through it costs 2 × oneWayMs more (tc netem is not available in this kernel).
+// through it costs 2 × oneWayMs more (tc netem is not available in this kernel). The kernel
+// completes the client's TCP handshake at once, so the first client chunk of each connection also
+// waits one round trip: the handshake a real network would have cost.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface DelayProxy {
@@ -11,16 +13,18 @@ export interface DelayProxy {
 export async function startDelayProxy(target: { host: string; port: number }, listen: { host: string; port: number }): Promise<DelayProxy> {
   let delay = 0;
   const sockets = new Set<Socket>();
-  // Each chunk leaves `delay` ms after it arrived; equal delays keep the byte order.
-  const forward = (from: Socket, to: Socket): void => {
+  // Each chunk leaves `delay` ms after it arrived (and not before `openAt`); the send times never
+  // decrease, so the byte order holds.
+  const forward = (from: Socket, to: Socket, openAt: number): void => {
     from.on('data', (chunk) => {
       setTimeout(() => {
         if (!to.destroyed) to.write(chunk);
-      }, delay);
+      }, after());
     });
-    from.on('end', () => setTimeout(() => to.end(), delay));
+    const after = (): number => Math.max(0, openAt - performance.now()) + delay;
+    from.on('end', () => setTimeout(() => to.end(), after()));
     from.on('error', () => to.destroy());
-    from.on('close', () => setTimeout(() => to.destroy(), delay));
+    from.on('close', () => setTimeout(() => to.destroy(), after()));
   };
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
@@ -29,8 +33,8 @@ export async function startDelayProxy(target: { host: string; port: number }, li
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     }
-    forward(client, upstream);
-    forward(upstream, client);
+    forward(client, upstream, performance.now() + 2 * delay);
+    forward(upstream, client, 0);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 // Plain async calls to the background (house style 11): the popup never calls sendMessage itself.
-import type { Request, ResponseFor } from '../src/protocol.ts';
+import { LAST_KEY, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
 import { api } from './extension-api.ts';
 
 async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
@@ -10,6 +10,10 @@ async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']
 }
 
 export const discover = (address: string, fresh = false) => ask({ type: 'discover', address, fresh });
-export const lastResult = () => ask({ type: 'last' });
+/** Read straight from storage.local: no round trip to a background that may first have to wake up. */
+export async function lastResult(): Promise<LastLookup | null> {
+  const stored = (await api.storage.local.get(LAST_KEY))[LAST_KEY] as Partial<LastLookup> | undefined;
+  return typeof stored?.input === 'string' && typeof stored.response === 'object' && stored.response !== null ? (stored as LastLookup) : null;
+}
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });

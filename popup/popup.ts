@@ -6,6 +6,8 @@ import { renderBadge } from './render-badge.ts';
 import { renderExtras, renderSettings } from './render-settings.ts';
 import { renderTransport } from './render-transport.ts';
 
+// User Timing marks: `npm run bench` reads how long the popup takes to show a cached result.
+performance.mark('popup:start');
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('lookup');
 const input = $<HTMLInputElement>('address');
@@ -83,6 +85,7 @@ void lastResult().then(async (last) => {
   if (last !== null) {
     input.value = last.input;
     show(last.response);
+    performance.mark('popup:shown');
   } else {
     input.value = (await defaultAddress()) ?? '';
   }

@@ -4,9 +4,11 @@ import type { AddressReason, Discovery } from './core/index.ts';
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */
 export const SETTINGS_KEY = 'settings';
 
+/** storage.local key of the last lookup ({input, response}): the popup reads it directly when it opens. */
+export const LAST_KEY = 'last';
+
 export type Request =
   | { readonly type: 'discover'; readonly address: string; readonly fresh?: boolean }
-  | { readonly type: 'last' }
   | { readonly type: 'defaultAddress' }
   | { readonly type: 'clearCache' };
 
@@ -17,12 +19,16 @@ export type DiscoverResponse =
 
 export interface ResponseFor {
   discover: DiscoverResponse;
-  /** The last result, for showing at once when the popup opens again. */
-  last: { readonly input: string; readonly response: DiscoverResponse } | null;
   /** Thunderbird's default identity's address, when there is one. */
   defaultAddress: string | null;
   clearCache: { readonly cleared: number };
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'last', 'defaultAddress', 'clearCache'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache'].includes((value as { type?: unknown }).type as string);
+
+/** What the background keeps under LAST_KEY. */
+export interface LastLookup {
+  readonly input: string;
+  readonly response: DiscoverResponse;
+}

@@ -1,9 +1,8 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import { discover, discoverWithCache, parseAddress, readSettings, resolverList, type Platform } from '../core/index.ts';
-import type { DiscoverResponse, Request, ResponseFor } from '../protocol.ts';
+import { LAST_KEY, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
 import { parseUrl } from './platform.ts';
 
-const LAST_KEY = 'last';
 const CACHE_PREFIX = 'discovery:';
 
 export interface Deps {
@@ -31,11 +30,11 @@ export function createHandler(deps: Deps): Handler {
         const discovery = fresh === true ? await discover(parsed.value, options, platform) : await discoverWithCache(parsed.value, options, platform);
         response = { ok: true, discovery };
       }
-      await platform.storage.set(LAST_KEY, { input, response });
+      const last: LastLookup = { input, response };
+      await platform.storage.set(LAST_KEY, last);
       await deps.showBadge(response);
       return response;
     },
-    last: async () => (await platform.storage.get(LAST_KEY) as ResponseFor['last'] | undefined) ?? null,
     defaultAddress: () => deps.defaultAddress(),
     clearCache: async () => {
       const keys = (await deps.allKeys()).filter((k) => k.startsWith(CACHE_PREFIX) || k === LAST_KEY);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { domainToASCII } from 'node:url';
 import { lookup, type DohOptions, type Fetch, type HttpRequest, type HttpResponse, type Platform } from '../core/index.ts';
 
@@ -19,33 +19,58 @@ export interface NodePlatform {
  * where policy hosts are resolved, so no name ever goes to the system resolver.
  */
 export function createNodePlatform(caFile: string | undefined, doh: DohOptions): NodePlatform {
-  const ca = caFile === undefined ? undefined : [...rootCertificates, readFileSync(caFile, 'utf8')];
+  // Parsed once: handing `ca` (140 roots + --ca) to every connect re-parsed them all, ~20 ms a connection.
+  const secureContext = caFile === undefined ? undefined : createSecureContext({ ca: [...rootCertificates, readFileSync(caFile, 'utf8')] });
+  const tlsOptions = secureContext === undefined ? {} : { secureContext };
   const sessions = new Map<string, http2.ClientHttp2Session>();
+  // The platform's own keep-alive pool for policy hosts, so close() ends every connection it opened.
+  const agent = new https.Agent({ keepAlive: true, ...tlsOptions });
 
   const session = (origin: string): http2.ClientHttp2Session => {
     const open = sessions.get(origin);
     if (open !== undefined && !open.closed && !open.destroyed) return open;
     // Unbound's DoH speaks HTTP/2 only; a browser would also multiplex every query on one connection.
-    const created = http2.connect(origin, ca === undefined ? {} : { ca });
-    created.on('error', () => sessions.delete(origin));
-    created.on('close', () => sessions.delete(origin));
+    const created = http2.connect(origin, tlsOptions);
+    const forget = (): void => {
+      if (sessions.get(origin) === created) sessions.delete(origin);
+    };
+    created.on('error', forget);
+    created.on('close', forget);
+    // After GOAWAY (unbound closes idle connections) new streams must go to a new connection.
+    created.on('goaway', forget);
     sessions.set(origin, created);
     return created;
   };
 
-  const fetch: Fetch = (url, request) => withBody(request, (onResponse, onError, body) => {
+  const fetchOnce: Fetch = (url, request) => withBody(request, (onResponse, onError, body) => {
     const target = new URL(url);
     if (target.protocol !== 'https:') return onError(new Error(`refusing ${target.protocol} URL: DoH needs https`));
-    const stream = session(target.origin).request({
+    const h2 = session(target.origin);
+    const stream = h2.request({
       ':method': request.method,
       ':path': `${target.pathname}${target.search}`,
       ...request.headers,
     }, { endStream: request.body === undefined });
-    stream.on('error', onError);
+    // A stream the server never processed (refused, or cut by GOAWAY / a closing connection) is
+    // safe to send again (RFC 9113 §8.7); anything else ending without a response is an error.
+    const unprocessed = (): boolean => stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM || h2.closed || h2.destroyed;
+    stream.on('error', (error) => onError(Object.assign(error, { unprocessed: unprocessed() })));
     stream.on('response', (headers) => onResponse(Number(headers[':status']), (name) => headers[name.toLowerCase()]));
+    stream.on('close', () => onError(Object.assign(new Error(`stream closed before a response (code ${stream.rstCode})`), { unprocessed: unprocessed() })));
     body(stream, () => stream.close(http2.constants.NGHTTP2_CANCEL));
     if (request.body !== undefined) stream.end(request.body);
+    return () => stream.close(http2.constants.NGHTTP2_CANCEL);
   });
+
+  // One retry, on a new connection, for a query the server never saw.
+  const fetch: Fetch = async (url, request) => {
+    try {
+      return await fetchOnce(url, request);
+    } catch (error) {
+      if ((error as { unprocessed?: boolean }).unprocessed !== true || request.signal.aborted) throw error;
+      return fetchOnce(url, request);
+    }
+  };
 
   // A -> AAAA through DoH; an answer only counts when it is an address record.
   const resolveOverDoh: LookupFunction = (hostname, options, callback) => {
@@ -68,13 +93,14 @@ export function createNodePlatform(caFile: string | undefined, doh: DohOptions):
     const target = new URL(url);
     if (target.protocol !== 'https:') return onError(new Error(`refusing ${target.protocol} URL`));
     // HTTP/1.1 with the system roots (+ --ca), SNI and host-name check: RFC 8461 §3.3 wants a valid certificate.
-    const req = https.request(target, { method: request.method, headers: request.headers, lookup: resolveOverDoh, ...(ca === undefined ? {} : { ca }) });
+    const req = https.request(target, { method: request.method, headers: request.headers, lookup: resolveOverDoh, agent });
     req.on('error', onError);
     req.on('response', (response) => {
       onResponse(response.statusCode ?? 0, (name) => response.headers[name.toLowerCase()]);
       body(response, () => response.destroy());
     });
     req.end(request.body);
+    return () => req.destroy();
   });
 
   const platform: Platform = {
@@ -90,6 +116,7 @@ export function createNodePlatform(caFile: string | undefined, doh: DohOptions):
     close: () => {
       for (const s of sessions.values()) s.destroy();
       sessions.clear();
+      agent.destroy();
     },
   };
 }
@@ -106,7 +133,7 @@ function withBody(
     onResponse: (status: number, header: (name: string) => string | string[] | undefined) => void,
     onError: (error: Error) => void,
     body: (stream: Readable, cancel: () => void) => void,
-  ) => void,
+  ) => (() => void) | void,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     if (request.signal.aborted) return reject(new Error('aborted'));
@@ -136,7 +163,8 @@ function withBody(
       onError(new Error('aborted'));
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
-    start(
+    // Until the body starts, an abort must tear down the request itself (connect, TLS, headers).
+    const cancelRequest = start(
       (status, header) => resolve({
         status,
         headers: { get: (name) => { const v = header(name); return v === undefined ? null : String(v); } },
@@ -162,5 +190,6 @@ function withBody(
         stream.on('error', onError);
       },
     );
+    if (cancelRequest !== undefined) cancel = cancelRequest;
   });
 }

@@ -51,6 +51,15 @@ describe('hostile DoH server', () => {
     expect(result).toMatchObject({ status: 'found', incoming: { hostname: 'mail.plain.test' }, dnssec: false });
   });
 
+  test('a refused stream (GOAWAY) is sent once more on a new connection, as RFC 9113 §8.7 allows', async () => {
+    const once = platform([hostile.url('refuse-once')]);
+    expect(await lookup(Q, once.options, once.platform)).toMatchObject({ status: 'answer', ad: false, records: [{ data: { target: 'mail.plain.test' } }] });
+    const always = platform([hostile.url('refuse-always')]);
+    const started = Date.now();
+    expect(await lookup(Q, always.options, always.platform)).toMatchObject({ status: 'error', reason: 'network', detail: expect.stringContaining('REFUSED_STREAM') });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   test('forged AD from a resolver whose certificate nobody vouched for is never believed', async () => {
     const alone = platform([untrusted.url('forged-ad')]);
     expect(await lookup(Q, alone.options, alone.platform)).toMatchObject({ status: 'error', reason: 'network' });

@@ -1,5 +1,6 @@
 // The transport checks against the real test resolver (signed and unsigned zones) and the real
 // HTTPS policy server (127.0.0.1:443, certificates from the test CA), one case per RFC section.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createNodePlatform } from '../../src/cli/platform.ts';
 import { parseHostname, type Hostname } from '../../src/core/address/parse-hostname.ts';
@@ -123,5 +124,23 @@ describe('DANE against the real resolver', () => {
   test('no TLSA is absent', async () => {
     const result = await startTransportChecks(host('pop.test'), doh, node.platform).finish([{ host: 'mail.pop.test', port: 995, dnssec: true, source: 'incoming' }]);
     expect(result.dane).toEqual([{ host: 'mail.pop.test', port: 995, source: 'incoming', status: 'absent' }]);
+  });
+});
+
+describe('the Node policy fetch', () => {
+  test('a policy host that accepts the connection and then says nothing is abandoned at the time-out', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const started = Date.now();
+    try {
+      const request = { method: 'GET' as const, headers: {}, signal: AbortSignal.timeout(300), redirect: 'manual' as const, maxBytes: 100 };
+      await expect(node.platform.fetchPolicy(`https://127.0.0.1:${port}/.well-known/mta-sts.txt`, request)).rejects.toThrow(/aborted/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });

@@ -70,8 +70,9 @@ async function start(zoneDir) {
   for (;;) {
     if (await answers(url, ca, zones[0].origin)) break;
     if (Date.now() > deadline) {
+      const log = readLog();
       stop(true);
-      fail(`unbound did not answer on ${url} within ${READY_TIMEOUT_MS} ms${readLog()}`);
+      fail(`unbound did not answer on ${url} within ${READY_TIMEOUT_MS} ms${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -172,21 +173,25 @@ function answers(url, ca, origin) {
   });
 }
 
+/** Stops unbound and removes its folder (keys, certificates, log), so nothing is left in /tmp. */
 function stop(quiet = false) {
   const pid = runningPid();
   if (pid === null) {
     if (!quiet) process.stderr.write(`test resolver: nothing running on port ${port}\n`);
-    return;
+  } else {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.05']);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    spawnSync('sleep', ['0.05']);
+  rmSync(state, { recursive: true, force: true });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-  process.kill(pid, 'SIGKILL');
 }

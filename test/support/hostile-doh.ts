@@ -8,7 +8,7 @@ import { responseFor } from './fake-resolver.ts';
 
 export type Misbehaviour =
   | 'status-500' | 'status-404' | 'html' | 'empty' | 'huge' | 'drip' | 'redirect-http'
-  | 'other-question' | 'truncated' | 'forged-ad';
+  | 'other-question' | 'truncated' | 'forged-ad' | 'refuse-once' | 'refuse-always';
 
 export interface HostileDoh {
   /** https://127.0.0.1:<port>/<misbehaviour> */
@@ -25,6 +25,7 @@ function queryOf(request: http2.Http2ServerRequest, body: Buffer): packet.Packet
 export async function startHostileDoh(stateDir: string, { trusted }: { trusted: boolean }): Promise<HostileDoh> {
   const pair = issue(stateDir, trusted ? 'hostile' : 'hostile-untrusted', ['IP:127.0.0.1', 'localhost'], { selfSigned: !trusted });
   const timers = new Set<NodeJS.Timeout>();
+  let refused = 0;
   const server = http2.createSecureServer({ key: pair.key, cert: pair.cert, allowHTTP1: false }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -52,6 +53,15 @@ export async function startHostileDoh(stateDir: string, { trusted }: { trusted: 
           break;
         }
         case 'forged-ad': dns(responseFor(query, srvAnswer)); break;
+        // The stream is refused and the connection told to go away (as when a server restarts).
+        case 'refuse-once': case 'refuse-always':
+          if (how === 'refuse-always' || refused++ === 0) {
+            req.stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR);
+            req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+          } else {
+            dns(responseFor(query, { answers: [{ name: query.questions?.[0]?.name ?? '', type: 'SRV', data: { priority: 0, weight: 0, port: 993, target: 'mail.plain.test' } }] }));
+          }
+          break;
         case 'drip': {
           res.writeHead(200, { 'content-type': 'application/dns-message' });
           const timer = setInterval(() => res.write(Buffer.from([0])), 200);

@@ -104,6 +104,10 @@ export const MUTATIONS: Record<string, (m: number[], random: Random) => number[]
   'nul-in-label': (m, r) => { const c = [...m]; const at = 13 + int(r, Math.max(1, c.length - 13)); c[at] = r() < 0.5 ? 0 : 0x2e; return c; },
   'rcode-random': (m, r) => { const c = [...m]; c[3] = (c[3]! & 0xf0) | int(r, 16); return c; },
   empty: () => [],
+  // The question section names another label than the one asked.
+  'wrong-question': (m) => { const c = [...m]; c[13] = 0x23; return c; },
+  // The last record's RDATA loses its tail while RDLENGTH still claims it (TXT/TLSA cut short).
+  'rdata-cut': (m, r) => m.slice(0, m.length - 1 - int(r, 8)),
 };
 
 export function mutatedCase(random: Random): FuzzCase {

@@ -108,7 +108,7 @@ describe(`fuzz: ${RUNS} DNS responses, seed ${SEED}`, () => {
     }
     expect(failures.slice(0, 5)).toEqual([]);
     // Every mutation that always breaks the message was refused every time.
-    for (const kind of ['qdcount-2', 'tc-set', 'qr-clear', 'id-nonzero', 'junk-after', 'pointer-loop', 'label-over-63', 'name-over-255', 'empty']) {
+    for (const kind of ['qdcount-2', 'tc-set', 'qr-clear', 'id-nonzero', 'junk-after', 'pointer-loop', 'label-over-63', 'name-over-255', 'empty', 'wrong-question']) {
       expect(seen.get(kind)?.accepted, kind).toBe(0);
       expect(seen.get(kind)?.refused, kind).toBeGreaterThan(0);
     }

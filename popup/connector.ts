@@ -17,3 +17,6 @@ export async function lastResult(): Promise<LastLookup | null> {
 }
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
+export const capabilities = () => ask({ type: 'capabilities' });
+export const listAccounts = () => ask({ type: 'listAccounts' });
+export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });

@@ -1,7 +1,9 @@
 // Popup wiring only: DOM events → connector → renderers (house style 12).
+import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
-import { defaultAddress, discover, lastResult } from './connector.ts';
+import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
+import { renderAccounts } from './render-accounts.ts';
 import { renderBadge } from './render-badge.ts';
 import { renderExtras, renderSettings } from './render-settings.ts';
 import { renderTransport } from './render-transport.ts';
@@ -34,9 +36,24 @@ async function copy(text: string, target: HTMLButtonElement): Promise<void> {
   setTimeout(() => (target.textContent = t('copy')), 1500);
 }
 
+const createSection = $<HTMLElement>('create');
+const createButton = $<HTMLButtonElement>('create-account');
+const createStatus = $<HTMLParagraphElement>('create-status');
+let canCreate = false;
+let shown: Discovery | null = null;
+
+/** Thunderbird only: the account can be created once both directions were found (and trusted). */
+function updateCreate(): void {
+  createSection.hidden = !canCreate || shown === null || shown.incoming === null || shown.outgoing === null;
+  createButton.disabled = shown?.badge.level === 'unverified' && !trust.checked;
+}
+
 function show(response: DiscoverResponse): void {
   for (const id of ['badge', 'settings', 'transport', 'extras']) $(id).replaceChildren();
   confirmBox.hidden = true;
+  shown = null;
+  updateCreate();
+  createStatus.textContent = '';
   if (!response.ok) {
     say(t('error_address', reasonText(response.reason)), true);
     input.setAttribute('aria-invalid', 'true');
@@ -57,8 +74,13 @@ function show(response: DiscoverResponse): void {
   const needsTrust = d.badge.level === 'unverified';
   confirmBox.hidden = !needsTrust;
   trust.checked = false;
-  trust.onchange = () => draw(trust.checked);
+  trust.onchange = () => {
+    draw(trust.checked);
+    updateCreate();
+  };
   draw(!needsTrust);
+  shown = d;
+  updateCreate();
   renderTransport($('transport'), d.transport);
   renderExtras($('extras'), d);
 }
@@ -79,6 +101,39 @@ form.addEventListener('submit', (event) => {
 });
 
 $('options').addEventListener('click', () => void api.runtime.openOptionsPage());
+
+createButton.addEventListener('click', () => {
+  createButton.disabled = true;
+  createStatus.classList.remove('error');
+  createStatus.textContent = t('creating');
+  const password = $<HTMLInputElement>('password').value;
+  createAccount({
+    address: input.value,
+    displayName: $<HTMLInputElement>('display-name').value,
+    ...(password === '' ? {} : { password, remember: $<HTMLInputElement>('remember').checked }),
+    confirmed: trust.checked,
+  }).then((result) => {
+    createStatus.textContent = result.ok ? t('created', result.username) : reasonText(result.reason);
+    createStatus.classList.toggle('error', !result.ok);
+    if (result.ok) void showAccounts();
+  }, (error: unknown) => {
+    createStatus.textContent = t('error_unexpected', String(error));
+    createStatus.classList.add('error');
+  }).finally(updateCreate);
+});
+
+async function showAccounts(): Promise<void> {
+  const { accounts } = await listAccounts();
+  $('accounts').hidden = accounts.length === 0;
+  renderAccounts($('account-list'), accounts);
+}
+
+// Thunderbird: account creation and the list of existing accounts (not needed for the first paint).
+void capabilities().then(({ createAccounts }) => {
+  canCreate = createAccounts;
+  updateCreate();
+  if (createAccounts) void showAccounts();
+});
 
 // Show the last result at once (it is already in storage), else prefill Thunderbird's address.
 void lastResult().then(async (last) => {

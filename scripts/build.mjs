@@ -1,4 +1,5 @@
 // The one build script: an esbuild entry map by context (DESIGN §2). `--watch` rebuilds on change.
+import { cpSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -25,6 +26,10 @@ const contexts = [
     banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   },
 ];
+
+// The Thunderbird Experiment is plain JavaScript run by Thunderbird itself: copied, not bundled.
+mkdirSync('dist/experiments', { recursive: true });
+cpSync('src/experiments/accounts', 'dist/experiments/accounts', { recursive: true, filter: (f) => !f.endsWith('.ts') });
 
 for (const options of contexts) {
   const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', ...options };

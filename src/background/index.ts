@@ -1,5 +1,6 @@
 // Background entry: builds the platform and registers every listener at top level (MV3 wake-up).
 import { isRequest, SETTINGS_KEY } from '../protocol.ts';
+import { accountsExperiment } from './accounts-experiment.ts';
 import { browser } from './browser.ts';
 import { defaultAddress } from './default-address.ts';
 import { createHandler } from './handle-message.ts';
@@ -15,6 +16,7 @@ const handle = createHandler({
   allKeys: async () => Object.keys(await browser.storage.local.get(null)),
   showBadge: (response) => setToolbarBadge(browser, response.ok ? response.discovery.badge.level : 'none'),
   defaultAddress: () => defaultAddress(browser),
+  accounts: accountsExperiment(browser),
 });
 
 // Synchronous listener that claims only requests it knows; sendResponse + `true` is the form every

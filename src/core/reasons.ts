@@ -86,3 +86,15 @@ export type TlsRptReason = 'tls-rpt-multiple' | 'tls-rpt-syntax' | 'tls-rpt-no-r
 
 /** Why TLSA records give no DANE protection (RFC 7671, 7672, 7673), or could not be had. */
 export type DaneReason = 'dane-unusable' | 'dane-lookup-failed';
+
+/** Why an account was not created (the Thunderbird Experiment and the core's own refusals). */
+export type AccountReason =
+  | 'account-unverified'
+  | 'account-incomplete'
+  | 'account-exists'
+  | 'account-login-failed'
+  | 'account-not-thunderbird'
+  | 'account-bad-settings';
+
+/** Where an existing account is weaker than what its domain publishes. */
+export type WeaknessReason = 'weak-starttls-while-tls-offered' | 'weak-host-not-in-srv' | 'weak-plaintext';

@@ -132,4 +132,100 @@ describe('Thunderbird', () => {
     writeFileSync(join(ARTIFACTS, 'thunderbird-popup.png'), Buffer.from(shot.value, 'base64'));
   });
 
+
+  describe('creating accounts through the add-on (Experiment srvAutoconfigAccounts)', () => {
+    /** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
+    async function createThroughPopup(address: string, trust = false): Promise<{ status: string; buttonDisabled: boolean }> {
+      return tb.marionette.executeAsync(`
+        const [id, address, trust, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const p = popup.doc;
+          await until(() => p.getElementById('go').textContent !== '', 'the popup to localise');
+          // The popup opens on the previous result: wait for this address's own.
+          p.getElementById('address').value = address;
+          p.getElementById('go').click();
+          const domain = address.split('@')[1];
+          await until(() => !p.getElementById('go').disabled && p.getElementById('status').textContent.includes(domain)
+            && p.querySelector('#badge .badge') && !p.getElementById('create').hidden, 'a result for ' + address);
+          if (trust) p.getElementById('trust').click();
+          const button = p.getElementById('create-account');
+          const buttonDisabled = button.disabled;
+          if (!buttonDisabled) {
+            button.click();
+            await until(() => p.getElementById('create-status').textContent.startsWith('Account created') || p.getElementById('create-status').classList.contains('error'), 'the account to be created');
+          }
+          const status = p.getElementById('create-status').textContent;
+          popup.close();
+          done({ status, buttonDisabled });
+        })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false }));
+      `, [tb.addonId, address, trust]);
+    }
+
+    /** The account Thunderbird now has for `address`, read from its account manager. */
+    function readBack(address: string) {
+      return tb.marionette.executeAsync<Record<string, unknown> | null>(`
+        const [address, done] = arguments;
+        const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+        const account = MailServices.accounts.accounts.find((a) => a.defaultIdentity && a.defaultIdentity.email === address);
+        if (!account) return done(null);
+        const server = account.incomingServer;
+        const outgoing = MailServices.outgoingServer.getServerByKey(account.defaultIdentity.smtpServerKey);
+        const smtp = outgoing.QueryInterface(Ci.nsISmtpServer);
+        done({
+          type: server.type, hostName: server.hostname, port: server.port, socketType: server.socketType, username: server.username,
+          authMethod: server.authMethod, identity: account.defaultIdentity.email,
+          smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username,
+        });
+      `, [address]);
+    }
+
+    // nsMsgSocketType: 2 = alwaysSTARTTLS, 3 = SSL; nsMsgAuthMethod 3 = passwordCleartext (inside TLS).
+    test.each([
+      { address: 'alice@example.test', type: 'imap', host: 'imap.example.test', port: 993, socket: 3, smtpHost: 'smtp.example.test', smtpPort: 465, smtpSocket: 3 },
+      { address: 'carol@pop.test', type: 'pop3', host: 'mail.pop.test', port: 995, socket: 3, smtpHost: 'mail.pop.test', smtpPort: 465, smtpSocket: 3 },
+      { address: 'bob@starttls.test', type: 'imap', host: 'mail.starttls.test', port: 143, socket: 2, smtpHost: 'mail.starttls.test', smtpPort: 587, smtpSocket: 2 },
+    ])('$address becomes a $type account on $host:$port (socket type $socket)', async ({ address, type, host, port, socket, smtpHost, smtpPort, smtpSocket }) => {
+      const result = await createThroughPopup(address);
+      expect(result.status).toBe(`Account created; username ${address}.`);
+      expect(await readBack(address)).toEqual({
+        type, hostName: host, port, socketType: socket, username: address, authMethod: 3, identity: address,
+        smtpHost, smtpPort, smtpSocketType: smtpSocket, smtpUsername: address,
+      });
+    });
+
+    test('RFC 6186 §6: an unverified configuration is refused without the user\'s confirmation', async () => {
+      const result = await createThroughPopup('frank@outside.test');
+      expect(result.buttonDisabled).toBe(true);
+      // The background refuses it too, whatever a page asks.
+      const direct = await tb.marionette.executeAsync<unknown>(`
+        const [id, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const page = popup.doc.defaultView.wrappedJSObject;
+          const request = new page.Object();
+          request.type = 'createAccount';
+          request.address = 'frank@outside.test';
+          request.confirmed = false;
+          const answer = await page.browser.runtime.sendMessage(request);
+          popup.close();
+          done(JSON.parse(JSON.stringify(answer)));
+        })().catch((e) => done('script error: ' + e));
+      `, [tb.addonId]);
+      expect(direct).toEqual({ ok: false, reason: 'account-unverified' });
+      expect(await readBack('frank@outside.test')).toBeNull();
+    });
+
+    test('a confirmed unverified configuration is created', async () => {
+      expect((await createThroughPopup('frank@outside.test', true)).status).toBe('Account created; username frank@outside.test.');
+      expect(await readBack('frank@outside.test')).toMatchObject({ hostName: 'imap.provider.test', smtpHost: 'smtp.provider.test' });
+    });
+
+    test('an address that already has an account is refused', async () => {
+      const result = await createThroughPopup('alice@example.test');
+      expect(result.status).toBe('Thunderbird already has an account for this address.');
+    });
+  });
 });

@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { assessServer } from '../../src/core/accounts/assess-account.ts';
+import { chooseLogin, planAccount, serverSettings } from '../../src/core/accounts/plan-account.ts';
+import { srv } from '../support/fake-resolver.ts';
+import { discoverIn } from '../support/discovery.ts';
+
+const D = 'example.test';
+const both = [
+  srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`),
+  srv(`_imap._tcp.${D}`, 0, 1, 143, `imap.${D}`),
+  srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
+];
+
+describe('planAccount', () => {
+  test('uses the chosen settings and RFC 6186 §4 username order', async () => {
+    const plan = planAccount(await discoverIn(both, 'Alice@example.test'), false);
+    expect(plan.ok && { incoming: serverSettings(plan.plan.incoming, 'x'), usernames: plan.plan.usernames }).toEqual({
+      incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', username: 'x' },
+      usernames: ['Alice@example.test', 'Alice'],
+    });
+  });
+
+  test('RFC 6186 §6: unverified needs confirmation', async () => {
+    const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+    const discovery = await discoverIn(outside, 'a@example.test', { ad: false });
+    expect(planAccount(discovery, false)).toEqual({ ok: false, reason: 'account-unverified' });
+    expect(planAccount(discovery, true).ok).toBe(true);
+  });
+
+  test('no account without both an incoming and an outgoing server', async () => {
+    expect(planAccount(await discoverIn([both[0]!]), true)).toEqual({ ok: false, reason: 'account-incomplete' });
+  });
+});
+
+describe('chooseLogin', () => {
+  test('RFC 6186 §4: the full address is tried first, then the local-part; the first that logs in wins', async () => {
+    const tried: string[] = [];
+    const result = await chooseLogin(['alice@example.test', 'alice'], async (u) => { tried.push(u); return u === 'alice'; });
+    expect(result).toBe('alice');
+    expect(tried).toEqual(['alice@example.test', 'alice']);
+    expect(await chooseLogin(['a@b.test', 'a'], async () => false)).toBeNull();
+  });
+});
+
+describe('assessServer', () => {
+  test.each([
+    { name: 'matches the published implicit TLS server', server: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const }, weak: [] },
+    { name: 'STARTTLS while implicit TLS is offered (RFC 8314 §5.1)', server: { protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' as const }, weak: ['weak-starttls-while-tls-offered'] },
+    { name: 'a host the domain does not publish', server: { protocol: 'imap', hostname: 'mail.other.test', port: 993, security: 'tls' as const }, weak: ['weak-host-not-in-srv'] },
+    { name: 'plain text', server: { protocol: 'imap', hostname: `IMAP.${D}.`, port: 143, security: 'plain' as const }, weak: ['weak-plaintext'] },
+    { name: 'SMTP on the published submission server', server: { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' as const }, weak: [] },
+  ])('$name', async ({ server, weak }) => {
+    expect(assessServer(server, await discoverIn(both))).toEqual(weak);
+  });
+});

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startImapServer, type ImapServer } from '../support/imap-server.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
 const ARTIFACTS = 'test/artifacts';
@@ -135,9 +136,9 @@ describe('Thunderbird', () => {
 
   describe('creating accounts through the add-on (Experiment srvAutoconfigAccounts)', () => {
     /** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
-    async function createThroughPopup(address: string, trust = false): Promise<{ status: string; buttonDisabled: boolean }> {
+    async function createThroughPopup(address: string, trust = false, password = ''): Promise<{ status: string; buttonDisabled: boolean }> {
       return tb.marionette.executeAsync(`
-        const [id, address, trust, done] = arguments;
+        const [id, address, trust, password, done] = arguments;
         ${HELPERS}
         (async () => {
           const popup = await openPage(id, 'popup/popup.html');
@@ -150,17 +151,19 @@ describe('Thunderbird', () => {
           await until(() => !p.getElementById('go').disabled && p.getElementById('status').textContent.includes(domain)
             && p.querySelector('#badge .badge') && !p.getElementById('create').hidden, 'a result for ' + address);
           if (trust) p.getElementById('trust').click();
+          p.getElementById('password').value = password;
           const button = p.getElementById('create-account');
           const buttonDisabled = button.disabled;
           if (!buttonDisabled) {
             button.click();
-            await until(() => p.getElementById('create-status').textContent.startsWith('Account created') || p.getElementById('create-status').classList.contains('error'), 'the account to be created');
+            // A failed IMAP login costs seconds: dovecot delays each refusal and Thunderbird tries several mechanisms.
+            await until(() => p.getElementById('create-status').textContent.startsWith('Account created') || p.getElementById('create-status').classList.contains('error'), 'the account to be created', 80000);
           }
           const status = p.getElementById('create-status').textContent;
           popup.close();
           done({ status, buttonDisabled });
         })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false }));
-      `, [tb.addonId, address, trust]);
+      `, [tb.addonId, address, trust, password]);
     }
 
     /** The account Thunderbird now has for `address`, read from its account manager. */
@@ -221,6 +224,30 @@ describe('Thunderbird', () => {
     test('a confirmed unverified configuration is created', async () => {
       expect((await createThroughPopup('frank@outside.test', true)).status).toBe('Account created; username frank@outside.test.');
       expect(await readBack('frank@outside.test')).toMatchObject({ hostName: 'imap.provider.test', smtpHost: 'smtp.provider.test' });
+    });
+
+    describe('RFC 6186 §4 login order against a real IMAP server (dovecot) whose user is the local-part', () => {
+      let imap: ImapServer;
+      beforeAll(async () => {
+        imap = await startImapServer(inject('stateDir'), { carol: 'correct horse' });
+      }, 30000);
+      afterAll(async () => imap?.stop());
+
+      test('a wrong password logs in with neither name, and no account is made', async () => {
+        expect((await createThroughPopup('carol@login.test', false, 'wrong')).status).toBe(
+          'The password did not work with the full address nor with the part before the "@" as username.');
+        expect(await readBack('carol@login.test')).toBeNull();
+      }, 90000);
+
+      test('the full address is tried first and fails; the local-part logs in and the account uses it', async () => {
+        const before = imap.log().length;
+        expect((await createThroughPopup('carol@login.test', false, 'correct horse')).status).toBe('Account created; username carol.');
+        expect(await readBack('carol@login.test')).toMatchObject({ type: 'imap', hostName: 'imap.login.test', port: 10993, socketType: 3, username: 'carol', smtpUsername: 'carol' });
+        const attempts = imap.log().slice(before).split('\n').filter((l) => /passwd-file\(carol@login\.test|Login: user=<carol>/.test(l));
+        // Thunderbird may try several SASL mechanisms per name; what counts is the order of the names.
+        const names = attempts.map((l) => (l.includes('Login: user=<carol>') ? 'carol ok' : 'carol@login.test unknown'));
+        expect([...new Set(names)]).toEqual(['carol@login.test unknown', 'carol ok']);
+      }, 90000);
     });
 
     test('an address that already has an account is refused', async () => {

@@ -68,7 +68,7 @@ export async function startThunderbird({ caFile, xpi, dohUrl }: { caFile: string
     marionette = await Marionette.connect(port);
     await marionette.send('WebDriver:NewSession', { capabilities: {} });
     await marionette.send('Marionette:SetContext', { value: 'chrome' });
-    await marionette.send('WebDriver:SetTimeouts', { script: 60000 });
+    await marionette.send('WebDriver:SetTimeouts', { script: 120000 });
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`Thunderbird did not start: ${String(error)}\n${stderr}`);

@@ -22,7 +22,9 @@ export type Request =
       /** The user ticked "I trust this configuration" for an `unverified` result (RFC 6186 §6). */
       readonly confirmed?: boolean;
     }
-  | { readonly type: 'listAccounts' };
+  | { readonly type: 'listAccounts' }
+  /** From the background's own accounts.onCreated listener: check the new account, set the badge. */
+  | { readonly type: 'accountCreated'; readonly accountId: string };
 
 /** What a discover request gives back: a Discovery, or why the address was refused. */
 export type DiscoverResponse =
@@ -40,6 +42,7 @@ export interface ResponseFor {
     | { readonly ok: true; readonly accountId: string; readonly username: string }
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
   listAccounts: { readonly accounts: readonly AccountReport[] };
+  accountCreated: AccountReport | null;
 }
 
 export interface AccountReport {
@@ -54,7 +57,7 @@ export interface AccountReport {
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated'].includes((value as { type?: unknown }).type as string);
 
 /** What the background keeps under LAST_KEY. */
 export interface LastLookup {

@@ -1,10 +1,10 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
   assessServer, chooseLogin, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
-  type DiscoveryOptions, type EmailAddress, type Platform,
+  type BadgeLevel, type DiscoveryOptions, type EmailAddress, type Platform,
 } from '../core/index.ts';
-import { LAST_KEY, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
-import type { AccountsExperiment } from './accounts-experiment.ts';
+import { LAST_KEY, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
+import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
 import { parseUrl } from './platform.ts';
 
 const CACHE_PREFIX = 'discovery:';
@@ -15,6 +15,7 @@ export interface Deps {
   readonly settings: () => Promise<unknown>;
   readonly allKeys: () => Promise<string[]>;
   readonly showBadge: (response: DiscoverResponse) => Promise<void>;
+  readonly showLevel: (level: BadgeLevel) => Promise<void>;
   readonly defaultAddress: () => Promise<string | null>;
   /** Thunderbird's account Experiment; null in Firefox and Chromium. */
   readonly accounts: AccountsExperiment | null;
@@ -29,6 +30,18 @@ export function createHandler(deps: Deps): Handler {
     return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport: true };
   };
   const lookUp = async (address: EmailAddress) => discoverWithCache(address, await options(), platform);
+  /** An existing account against what its domain publishes (the same lookup the popup makes). */
+  const report = async (account: ExistingAccount): Promise<AccountReport> => {
+    const parsed = parseAddress(account.address, platform);
+    const discovery = parsed.ok ? await lookUp(parsed.value) : null;
+    const found = discovery !== null && discovery.status === 'found';
+    const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
+    return {
+      ...account,
+      weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
+      badge: found ? discovery.badge.level : null,
+    };
+  };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
     discover: async ({ address: input, fresh }) => {
       const parsed = parseAddress(input, platform);
@@ -68,21 +81,13 @@ export function createHandler(deps: Deps): Handler {
       });
       return created.ok ? { ok: true, accountId: created.accountId, username } : created;
     },
-    listAccounts: async () => {
-      if (deps.accounts === null) return { accounts: [] };
-      const existing = await deps.accounts.list();
-      const accounts = await Promise.all(existing.map(async (account) => {
-        const parsed = parseAddress(account.address, platform);
-        const discovery = parsed.ok ? await lookUp(parsed.value) : null;
-        const found = discovery !== null && discovery.status === 'found';
-        const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
-        return {
-          ...account,
-          weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
-          badge: found ? discovery.badge.level : null,
-        };
-      }));
-      return { accounts };
+    listAccounts: async () => ({ accounts: deps.accounts === null ? [] : await Promise.all((await deps.accounts.list()).map(report)) }),
+    accountCreated: async ({ accountId }) => {
+      const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+      if (account === undefined) return null;
+      const checked = await report(account);
+      await deps.showLevel(levelOf(checked));
+      return checked;
     },
     clearCache: async () => {
       const keys = (await deps.allKeys()).filter((k) => k.startsWith(CACHE_PREFIX) || k === LAST_KEY);
@@ -91,4 +96,15 @@ export function createHandler(deps: Deps): Handler {
     },
   };
   return ((request: Request) => (handlers[request.type] as (r: Request) => Promise<unknown>)(request)) as Handler;
+}
+
+/**
+ * The level an account really gets: the domain's, lowered by its own weaknesses — plain text is
+ * none, a host the domain does not publish is unverified, STARTTLS where TLS is offered is starttls.
+ */
+export function levelOf(report: AccountReport): BadgeLevel {
+  if (report.badge === null || report.weaknesses.includes('weak-plaintext')) return 'none';
+  if (report.weaknesses.includes('weak-host-not-in-srv')) return 'unverified';
+  if (report.weaknesses.includes('weak-starttls-while-tls-offered') && report.badge === 'tls') return 'starttls';
+  return report.badge;
 }

@@ -250,6 +250,39 @@ describe('Thunderbird', () => {
       }, 90000);
     });
 
+    test('an account made outside the add-on is checked (accounts.onCreated): badge and list show it is weaker than published', async () => {
+      const result = await tb.marionette.executeAsync<{ before: string; after: string; list: string }>(`
+        const [id, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const page = popup.doc.defaultView.wrappedJSObject;
+          const badge = () => page.browser.action.getBadgeText(new page.Object());
+          const before = await badge();
+          // As a user would in Thunderbird's own account settings: IMAP with STARTTLS on 143.
+          const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+          const server = MailServices.accounts.createIncomingServer('eve@example.test', 'imap.example.test', 'imap');
+          server.port = 143;
+          server.socketType = Ci.nsMsgSocketType.alwaysSTARTTLS;
+          server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+          const identity = MailServices.accounts.createIdentity();
+          identity.email = 'eve@example.test';
+          const account = MailServices.accounts.createAccount();
+          account.addIdentity(identity);
+          account.incomingServer = server;
+          const after = await until(async () => { const b = await badge(); return b !== before && b; }, 'the badge to change');
+          popup.close();
+          const again = await openPage(id, 'popup/popup.html');
+          const list = await until(() => [...again.doc.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('eve@')), 'the account list');
+          again.close();
+          done({ before, after, list });
+        })().catch((e) => done({ before: '', after: 'script error: ' + e, list: '' }));
+      `, [tb.addonId]);
+      expect(result.before).toBe('TLS');
+      expect(result.after).toBe('STLS');
+      expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)Uses STARTTLS although the domain offers SSL/TLS from the first byte.');
+    });
+
     test('an address that already has an account is refused', async () => {
       const result = await createThroughPopup('alice@example.test');
       expect(result.status).toBe('Thunderbird already has an account for this address.');

@@ -19,4 +19,6 @@ export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });
 export const listAccounts = () => ask({ type: 'listAccounts' });
+/** Only called after the user's confirming click. */
+export const updateAccount = (accountId: string) => ask({ type: 'updateAccount', accountId, confirmed: true });
 export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });

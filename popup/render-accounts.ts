@@ -1,8 +1,9 @@
-// The user's existing accounts and how each compares with what its domain publishes. textContent only.
+// The user's existing accounts, how each compares with what its domain publishes, and — with a
+// second, confirming click — the move to the published settings. textContent only.
 import type { AccountReport } from '../src/protocol.ts';
 import { reasonText, t } from './extension-api.ts';
 
-export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[]): void {
+export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], update: (accountId: string) => Promise<string>): void {
   target.replaceChildren(...accounts.map((a) => {
     const item = document.createElement('li');
     item.textContent = t('accountRow', a.address, a.incoming.protocol.toUpperCase(), a.incoming.hostname, a.incoming.port, t(`security_${a.incoming.security}`));
@@ -12,6 +13,26 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
       span.className = a.weaknesses.length > 0 ? 'weak' : 'then';
       span.textContent = line;
       item.append(span);
+    }
+    if (a.proposal !== null) {
+      const targetText = [a.proposal.incoming, a.proposal.outgoing]
+        .flatMap((p) => (p === null ? [] : [`${p.hostname}:${p.port} ${t(`security_${p.security}`)}`])).join(', ');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'update';
+      button.textContent = t('updateOffer', targetText);
+      let armed = false;
+      button.addEventListener('click', () => {
+        // The first click only asks; the second, confirming click changes the account.
+        if (!armed) {
+          armed = true;
+          button.textContent = t('updateConfirm', targetText);
+          return;
+        }
+        button.disabled = true;
+        void update(a.accountId).then((message) => (button.textContent = message));
+      });
+      item.append(button);
     }
     return item;
   }));

@@ -23,6 +23,8 @@ export type Request =
       readonly confirmed?: boolean;
     }
   | { readonly type: 'listAccounts' }
+  /** Move a weaker account to the published settings; only with the user's confirmation. */
+  | { readonly type: 'updateAccount'; readonly accountId: string; readonly confirmed: boolean }
   /** From the background's own accounts.onCreated listener: check the new account, set the badge. */
   | { readonly type: 'accountCreated'; readonly accountId: string };
 
@@ -43,6 +45,7 @@ export interface ResponseFor {
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
   listAccounts: { readonly accounts: readonly AccountReport[] };
   accountCreated: AccountReport | null;
+  updateAccount: { readonly ok: true; readonly account: AccountReport } | { readonly ok: false; readonly reason: AccountReason };
 }
 
 export interface AccountReport {
@@ -54,10 +57,18 @@ export interface AccountReport {
   readonly weaknesses: readonly WeaknessReason[];
   /** The badge the domain's SRV data gives, or null when the lookup found nothing. */
   readonly badge: BadgeLevel | null;
+  /** What updating would set, when the account is weaker than what is published. */
+  readonly proposal: { readonly incoming: ProposedServer | null; readonly outgoing: ProposedServer | null } | null;
+}
+
+export interface ProposedServer {
+  readonly hostname: string;
+  readonly port: number;
+  readonly security: 'tls' | 'starttls';
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount'].includes((value as { type?: unknown }).type as string);
 
 /** What the background keeps under LAST_KEY. */
 export interface LastLookup {

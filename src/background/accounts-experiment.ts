@@ -20,6 +20,7 @@ export interface AccountsExperiment {
   }): Promise<{ ok: true; accountId: string } | { ok: false; reason: 'account-exists' | 'account-bad-settings' }>;
   verifyLogin(server: ServerSettings, password: string): Promise<boolean>;
   list(): Promise<ExistingAccount[]>;
+  update(accountId: string, servers: { incoming?: Omit<ServerSettings, 'username'>; outgoing?: Omit<ServerSettings, 'username'> }): Promise<{ ok: boolean }>;
 }
 
 export function accountsExperiment(browser: Browser): AccountsExperiment | null {

@@ -1,7 +1,7 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  assessServer, chooseLogin, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
-  type BadgeLevel, type DiscoveryOptions, type EmailAddress, type Platform,
+  assessServer, chooseLogin, proposeUpdate, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
+  type BadgeLevel, type DiscoveryOptions, type EmailAddress, type Platform, type Setting,
 } from '../core/index.ts';
 import { LAST_KEY, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
@@ -36,10 +36,13 @@ export function createHandler(deps: Deps): Handler {
     const discovery = parsed.ok ? await lookUp(parsed.value) : null;
     const found = discovery !== null && discovery.status === 'found';
     const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
+    const proposal = found ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
+    const where = (s: Setting | null | undefined) => (s === null || s === undefined ? null : { hostname: s.hostname, port: s.port, security: s.security });
     return {
       ...account,
       weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
       badge: found ? discovery.badge.level : null,
+      proposal: proposal === null ? null : { incoming: where(proposal.incoming), outgoing: where(proposal.outgoing) },
     };
   };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
@@ -82,6 +85,22 @@ export function createHandler(deps: Deps): Handler {
       return created.ok ? { ok: true, accountId: created.accountId, username } : created;
     },
     listAccounts: async () => ({ accounts: deps.accounts === null ? [] : await Promise.all((await deps.accounts.list()).map(report)) }),
+    updateAccount: async ({ accountId, confirmed }) => {
+      if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
+      if (!confirmed) return { ok: false, reason: 'account-update-unconfirmed' };
+      const account = (await deps.accounts.list()).find((a) => a.accountId === accountId);
+      const parsed = account === undefined ? null : parseAddress(account.address, platform);
+      const discovery = parsed?.ok ? await lookUp(parsed.value) : null;
+      const proposal = account !== undefined && discovery !== null && discovery.status === 'found' ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
+      if (account === undefined || proposal === null) return { ok: false, reason: 'account-nothing-to-update' };
+      const server = (s: Setting) => ({ protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security });
+      await deps.accounts.update(accountId, {
+        ...(proposal.incoming === null ? {} : { incoming: server(proposal.incoming) }),
+        ...(proposal.outgoing === null ? {} : { outgoing: server(proposal.outgoing) }),
+      });
+      const updated = (await deps.accounts.list()).find((a) => a.accountId === accountId);
+      return updated === undefined ? { ok: false, reason: 'account-nothing-to-update' } : { ok: true, account: await report(updated) };
+    },
     accountCreated: async ({ accountId }) => {
       const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
       if (account === undefined) return null;

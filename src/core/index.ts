@@ -18,7 +18,7 @@ export type { DaneResult } from './transport/dane.ts';
 export type { MtaStsResult } from './transport/mta-sts.ts';
 export type { TlsRptResult } from './transport/tls-rpt.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
-export { assessServer, type ExistingServer } from './accounts/assess-account.ts';
+export { assessServer, proposeUpdate, type ExistingServer, type UpdateProposal } from './accounts/assess-account.ts';
 export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings } from './accounts/plan-account.ts';
 export type { AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, RejectReason, ResolverUrlReason, TlsRptReason, WeaknessReason } from './reasons.ts';
 

@@ -94,7 +94,9 @@ export type AccountReason =
   | 'account-exists'
   | 'account-login-failed'
   | 'account-not-thunderbird'
-  | 'account-bad-settings';
+  | 'account-bad-settings'
+  | 'account-update-unconfirmed'
+  | 'account-nothing-to-update';
 
 /** Where an existing account is weaker than what its domain publishes. */
 export type WeaknessReason = 'weak-starttls-while-tls-offered' | 'weak-host-not-in-srv' | 'weak-plaintext';

@@ -53,3 +53,14 @@ describe('assessServer', () => {
     expect(assessServer(server, await discoverIn(both))).toEqual(weak);
   });
 });
+
+describe('proposeUpdate', () => {
+  test('RFC 6186 §4: a weaker account is offered the best published server of its own protocol only', async () => {
+    const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
+    const discovery = await discoverIn([...both, srv(`_pop3s._tcp.${D}`, 0, 1, 995, `pop.${D}`)]);
+    const weakPop = { protocol: 'pop3', hostname: `pop.${D}`, port: 110, security: 'starttls' as const };
+    expect(proposeUpdate(weakPop, null, discovery)).toEqual({ incoming: expect.objectContaining({ protocol: 'pop3', hostname: `pop.${D}`, port: 995, security: 'tls' }), outgoing: null });
+    const fine = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const };
+    expect(proposeUpdate(fine, { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' }, discovery)).toBeNull();
+  });
+});

@@ -174,12 +174,13 @@ describe('Thunderbird', () => {
         const account = MailServices.accounts.accounts.find((a) => a.defaultIdentity && a.defaultIdentity.email === address);
         if (!account) return done(null);
         const server = account.incomingServer;
-        const outgoing = MailServices.outgoingServer.getServerByKey(account.defaultIdentity.smtpServerKey);
-        const smtp = outgoing.QueryInterface(Ci.nsISmtpServer);
+        const key = account.defaultIdentity.smtpServerKey;
+        const outgoing = key ? MailServices.outgoingServer.getServerByKey(key) : null;
+        const smtp = outgoing ? outgoing.QueryInterface(Ci.nsISmtpServer) : null;
         done({
           type: server.type, hostName: server.hostname, port: server.port, socketType: server.socketType, username: server.username,
           authMethod: server.authMethod, identity: account.defaultIdentity.email,
-          smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username,
+          ...(smtp ? { smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username } : {}),
         });
       `, [address]);
     }
@@ -280,7 +281,41 @@ describe('Thunderbird', () => {
       `, [tb.addonId]);
       expect(result.before).toBe('TLS');
       expect(result.after).toBe('STLS');
-      expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)Uses STARTTLS although the domain offers SSL/TLS from the first byte.');
+      expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)Uses STARTTLS although the domain offers SSL/TLS from the first byte.'
+        + 'Use the published settings: imap.example.test:993 SSL/TLS');
+    });
+
+    test('the weaker account is moved to the published settings only after a confirming second click', async () => {
+      const result = await tb.marionette.executeAsync<{ offer: string; confirm: string; unconfirmed: unknown; after: string }>(`
+        const [id, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const d = popup.doc;
+          const item = await until(() => [...d.querySelectorAll('#account-list li')].find((li) => li.textContent.startsWith('eve@') && li.querySelector('button.update')), 'the update offer');
+          const button = item.querySelector('button.update');
+          const offer = button.textContent;
+          // The background refuses an update nobody confirmed.
+          const page = d.defaultView.wrappedJSObject;
+          const request = new page.Object();
+          request.type = 'updateAccount';
+          request.accountId = 'no-such-account';
+          request.confirmed = false;
+          const unconfirmed = JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(request)));
+          button.click();
+          const confirm = button.textContent;
+          button.click();
+          // The row's own first line (not the button's) says where the account now points.
+          const after = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('eve@example.test: IMAP imap.example.test:993')), 'the updated account');
+          popup.close();
+          done({ offer, confirm, unconfirmed, after });
+        })().catch((e) => done({ offer: 'script error: ' + e, confirm: '', unconfirmed: null, after: '' }));
+      `, [tb.addonId]);
+      expect(result.offer).toBe('Use the published settings: imap.example.test:993 SSL/TLS');
+      expect(result.confirm).toBe('Confirm: change the account to imap.example.test:993 SSL/TLS');
+      expect(result.unconfirmed).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
+      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)Matches what the domain publishes.');
+      expect(await readBack('eve@example.test')).toMatchObject({ type: 'imap', hostName: 'imap.example.test', port: 993, socketType: 3 });
     });
 
     test('an address that already has an account is refused', async () => {

@@ -22,3 +22,20 @@ export function assessServer(server: ExistingServer, discovery: Discovery): Weak
   if (!sameProtocol.some((s) => s.hostname === host)) weaknesses.push('weak-host-not-in-srv');
   return weaknesses;
 }
+
+export interface UpdateProposal {
+  readonly incoming: Setting | null;
+  readonly outgoing: Setting | null;
+}
+
+/**
+ * The published settings a weaker account could move to: same protocol only (RFC 6186 §4: never
+ * IMAP<->POP3 without the user), the best candidate in the order they would be tried.
+ */
+export function proposeUpdate(incoming: ExistingServer, outgoing: ExistingServer | null, discovery: Discovery): UpdateProposal | null {
+  const tried = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
+  const best = (server: ExistingServer | null): Setting | null =>
+    server === null || assessServer(server, discovery).length === 0 ? null : tried.find((s) => s.protocol === server.protocol) ?? null;
+  const proposal = { incoming: best(incoming), outgoing: best(outgoing) };
+  return proposal.incoming === null && proposal.outgoing === null ? null : proposal;
+}

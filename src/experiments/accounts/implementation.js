@@ -115,6 +115,29 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           });
         },
 
+        // Moves an account's servers to the given settings (the add-on asked the user first).
+        update: explained(async (accountId, servers) => {
+          const account = MailServices.accounts.getAccount(accountId);
+          if (!account || !account.incomingServer) return { ok: false };
+          if (servers.incoming) {
+            const incoming = account.incomingServer;
+            if (incoming.type !== servers.incoming.protocol) return { ok: false }; // never IMAP<->POP3 here
+            incoming.hostname = servers.incoming.hostname;
+            incoming.port = servers.incoming.port;
+            incoming.socketType = socketType(servers.incoming.security);
+          }
+          const identity = account.defaultIdentity;
+          if (servers.outgoing && identity && identity.smtpServerKey) {
+            const outgoing = MailServices.outgoingServer.getServerByKey(identity.smtpServerKey);
+            const smtp = outgoing.QueryInterface(Ci.nsISmtpServer);
+            smtp.hostname = servers.outgoing.hostname;
+            smtp.port = servers.outgoing.port;
+            outgoing.socketType = socketType(servers.outgoing.security);
+          }
+          MailServices.accounts.saveAccountInfo();
+          return { ok: true };
+        }),
+
         list: explained(async () => {
           return MailServices.accounts.accounts.flatMap((account) => {
             const identity = account.defaultIdentity;

@@ -21,4 +21,5 @@ export const capabilities = () => ask({ type: 'capabilities' });
 export const listAccounts = () => ask({ type: 'listAccounts' });
 /** Only called after the user's confirming click. */
 export const updateAccount = (accountId: string) => ask({ type: 'updateAccount', accountId, confirmed: true });
+export const recheckAccount = (accountId: string) => ask({ type: 'recheckAccount', accountId });
 export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });

@@ -1,7 +1,7 @@
 // Popup wiring only: DOM events → connector → renderers (house style 12).
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
-import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, updateAccount } from './connector.ts';
+import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
 import { renderBadge } from './render-badge.ts';
@@ -125,10 +125,16 @@ createButton.addEventListener('click', () => {
 async function showAccounts(): Promise<void> {
   const { accounts } = await listAccounts();
   $('accounts').hidden = accounts.length === 0;
-  renderAccounts($('account-list'), accounts, async (accountId) => {
-    const result = await updateAccount(accountId);
-    if (result.ok) void showAccounts();
-    return result.ok ? t('updated') : reasonText(result.reason);
+  renderAccounts($('account-list'), accounts, {
+    update: async (accountId) => {
+      const result = await updateAccount(accountId);
+      if (result.ok) void showAccounts();
+      return result.ok ? t('updated') : reasonText(result.reason);
+    },
+    recheck: async (accountId) => {
+      await recheckAccount(accountId);
+      await showAccounts();
+    },
   });
 }
 

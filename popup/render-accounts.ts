@@ -3,7 +3,14 @@
 import type { AccountReport } from '../src/protocol.ts';
 import { reasonText, t } from './extension-api.ts';
 
-export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], update: (accountId: string) => Promise<string>): void {
+export interface AccountActions {
+  /** After the confirming click: move the account to the published settings; resolves to a message. */
+  readonly update: (accountId: string) => Promise<string>;
+  /** RFC 6186 §4: the account fails; look its protocol up again. */
+  readonly recheck: (accountId: string) => Promise<void>;
+}
+
+export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
   target.replaceChildren(...accounts.map((a) => {
     const item = document.createElement('li');
     item.textContent = t('accountRow', a.address, a.incoming.protocol.toUpperCase(), a.incoming.hostname, a.incoming.port, t(`security_${a.incoming.security}`));
@@ -30,10 +37,19 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
           return;
         }
         button.disabled = true;
-        void update(a.accountId).then((message) => (button.textContent = message));
+        void actions.update(a.accountId).then((message) => (button.textContent = message));
       });
       item.append(button);
     }
+    const recheck = document.createElement('button');
+    recheck.type = 'button';
+    recheck.className = 'update';
+    recheck.textContent = t('recheck');
+    recheck.addEventListener('click', () => {
+      recheck.disabled = true;
+      void actions.recheck(a.accountId);
+    });
+    item.append(recheck);
     return item;
   }));
 }

@@ -25,6 +25,8 @@ export type Request =
   | { readonly type: 'listAccounts' }
   /** Move a weaker account to the published settings; only with the user's confirmation. */
   | { readonly type: 'updateAccount'; readonly accountId: string; readonly confirmed: boolean }
+  /** The user says the account fails to connect or log in: RFC 6186 §4 re-lookup of its protocol. */
+  | { readonly type: 'recheckAccount'; readonly accountId: string }
   /** From the background's own accounts.onCreated listener: check the new account, set the badge. */
   | { readonly type: 'accountCreated'; readonly accountId: string };
 
@@ -45,6 +47,7 @@ export interface ResponseFor {
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
   listAccounts: { readonly accounts: readonly AccountReport[] };
   accountCreated: AccountReport | null;
+  recheckAccount: AccountReport | null;
   updateAccount: { readonly ok: true; readonly account: AccountReport } | { readonly ok: false; readonly reason: AccountReason };
 }
 
@@ -68,7 +71,7 @@ export interface ProposedServer {
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount'].includes((value as { type?: unknown }).type as string);
 
 /** What the background keeps under LAST_KEY. */
 export interface LastLookup {

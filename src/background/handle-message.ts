@@ -1,7 +1,7 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  assessServer, chooseLogin, proposeUpdate, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
-  type BadgeLevel, type DiscoveryOptions, type EmailAddress, type Platform, type Setting,
+  assessServer, chooseLogin, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
+  type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type Setting,
 } from '../core/index.ts';
 import { LAST_KEY, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
@@ -31,9 +31,9 @@ export function createHandler(deps: Deps): Handler {
   };
   const lookUp = async (address: EmailAddress) => discoverWithCache(address, await options(), platform);
   /** An existing account against what its domain publishes (the same lookup the popup makes). */
-  const report = async (account: ExistingAccount): Promise<AccountReport> => {
+  const report = async (account: ExistingAccount, known?: Discovery): Promise<AccountReport> => {
     const parsed = parseAddress(account.address, platform);
-    const discovery = parsed.ok ? await lookUp(parsed.value) : null;
+    const discovery = known ?? (parsed.ok ? await lookUp(parsed.value) : null);
     const found = discovery !== null && discovery.status === 'found';
     const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
     const proposal = found ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
@@ -84,7 +84,7 @@ export function createHandler(deps: Deps): Handler {
       });
       return created.ok ? { ok: true, accountId: created.accountId, username } : created;
     },
-    listAccounts: async () => ({ accounts: deps.accounts === null ? [] : await Promise.all((await deps.accounts.list()).map(report)) }),
+    listAccounts: async () => ({ accounts: deps.accounts === null ? [] : await Promise.all((await deps.accounts.list()).map((a) => report(a))) }),
     updateAccount: async ({ accountId, confirmed }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       if (!confirmed) return { ok: false, reason: 'account-update-unconfirmed' };
@@ -100,6 +100,15 @@ export function createHandler(deps: Deps): Handler {
       });
       const updated = (await deps.accounts.list()).find((a) => a.accountId === accountId);
       return updated === undefined ? { ok: false, reason: 'account-nothing-to-update' } : { ok: true, account: await report(updated) };
+    },
+    recheckAccount: async ({ accountId }) => {
+      const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+      const parsed = account === undefined ? null : parseAddress(account.address, platform);
+      if (account === undefined || parsed === null || !parsed.ok) return null;
+      // RFC 6186 §4: refresh the lookup for the failing protocol only; never switch IMAP<->POP3.
+      const protocol = account.incoming.protocol === 'pop3' ? 'pop3' : 'imap';
+      const fresh = await relookup(parsed.value, protocol, await lookUp(parsed.value), await options(), platform);
+      return report(account, fresh);
     },
     accountCreated: async ({ accountId }) => {
       const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);

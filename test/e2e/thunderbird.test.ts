@@ -282,7 +282,7 @@ describe('Thunderbird', () => {
       expect(result.before).toBe('TLS');
       expect(result.after).toBe('STLS');
       expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)Uses STARTTLS although the domain offers SSL/TLS from the first byte.'
-        + 'Use the published settings: imap.example.test:993 SSL/TLS');
+        + 'Use the published settings: imap.example.test:993 SSL/TLS' + 'It fails to connect: look up its servers again');
     });
 
     test('the weaker account is moved to the published settings only after a confirming second click', async () => {
@@ -314,7 +314,7 @@ describe('Thunderbird', () => {
       expect(result.offer).toBe('Use the published settings: imap.example.test:993 SSL/TLS');
       expect(result.confirm).toBe('Confirm: change the account to imap.example.test:993 SSL/TLS');
       expect(result.unconfirmed).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
-      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)Matches what the domain publishes.');
+      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)Matches what the domain publishes.It fails to connect: look up its servers again');
       expect(await readBack('eve@example.test')).toMatchObject({ type: 'imap', hostName: 'imap.example.test', port: 993, socketType: 3 });
     });
 

@@ -136,9 +136,9 @@ describe('Thunderbird', () => {
 
   describe('creating accounts through the add-on (Experiment srvAutoconfigAccounts)', () => {
     /** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
-    async function createThroughPopup(address: string, trust = false, password = ''): Promise<{ status: string; buttonDisabled: boolean }> {
+    async function createThroughPopup(address: string, trust = false, password = '', remember = false): Promise<{ status: string; buttonDisabled: boolean }> {
       return tb.marionette.executeAsync(`
-        const [id, address, trust, password, done] = arguments;
+        const [id, address, trust, password, remember, done] = arguments;
         ${HELPERS}
         (async () => {
           const popup = await openPage(id, 'popup/popup.html');
@@ -152,6 +152,7 @@ describe('Thunderbird', () => {
             && p.querySelector('#badge .badge') && !p.getElementById('create').hidden, 'a result for ' + address);
           if (trust) p.getElementById('trust').click();
           p.getElementById('password').value = password;
+          if (remember) p.getElementById('remember').click();
           const button = p.getElementById('create-account');
           const buttonDisabled = button.disabled;
           if (!buttonDisabled) {
@@ -163,7 +164,7 @@ describe('Thunderbird', () => {
           popup.close();
           done({ status, buttonDisabled });
         })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false }));
-      `, [tb.addonId, address, trust, password]);
+      `, [tb.addonId, address, trust, password, remember]);
     }
 
     /** The account Thunderbird now has for `address`, read from its account manager. */
@@ -234,6 +235,11 @@ describe('Thunderbird', () => {
       }, 30000);
       afterAll(async () => imap?.stop());
 
+      const savedLogins = () => tb.marionette.executeAsync<string[]>(`
+        const [done] = arguments;
+        Services.logins.getAllLogins().then((all) => done(all.filter((l) => l.origin.includes('login.test')).map((l) => l.origin + ' ' + l.username).sort()));
+      `);
+
       test('a wrong password logs in with neither name, and no account is made', async () => {
         expect((await createThroughPopup('carol@login.test', false, 'wrong')).status).toBe(
           'The password did not work with the full address nor with the part before the "@" as username.');
@@ -242,7 +248,10 @@ describe('Thunderbird', () => {
 
       test('the full address is tried first and fails; the local-part logs in and the account uses it', async () => {
         const before = imap.log().length;
-        expect((await createThroughPopup('carol@login.test', false, 'correct horse')).status).toBe('Account created; username carol.');
+        expect(await savedLogins()).toEqual([]);
+        expect((await createThroughPopup('carol@login.test', false, 'correct horse', true)).status).toBe('Account created; username carol.');
+        // "Remember" stored the password for the name that worked, in Thunderbird's password manager.
+        expect(await savedLogins()).toEqual(['imap://imap.login.test carol', 'smtp://smtp.login.test carol']);
         expect(await readBack('carol@login.test')).toMatchObject({ type: 'imap', hostName: 'imap.login.test', port: 10993, socketType: 3, username: 'carol', smtpUsername: 'carol' });
         const attempts = imap.log().slice(before).split('\n').filter((l) => /passwd-file\(carol@login\.test|Login: user=<carol>/.test(l));
         // Thunderbird may try several SASL mechanisms per name; what counts is the order of the names.

@@ -1,5 +1,6 @@
 // Options page: the DoH resolver (presets or a checked custom https URL), fallback, time-out, cache.
 import { checkResolverUrl, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, readSettings, RESOLVER_PRESETS, type ResolverSettings } from '../src/core/resolver-settings.ts';
+import { parseUrl } from '../src/parse-url.ts';
 import { SETTINGS_KEY } from '../src/protocol.ts';
 import { clearCache } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
@@ -11,7 +12,6 @@ const customError = $<HTMLParagraphElement>('custom-error');
 const fallback = $<HTMLInputElement>('fallback');
 const timeout = $<HTMLInputElement>('timeout');
 const timeoutError = $<HTMLParagraphElement>('timeout-error');
-const parseUrl = (text: string): URL | null => (URL.canParse(text) ? new URL(text) : null);
 
 // Preset names are ours, but still set as text.
 const customChoice = $<HTMLInputElement>('choice-custom').closest('label');

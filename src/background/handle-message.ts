@@ -1,13 +1,12 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  assessServer, chooseLogin, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
+  assessServer, chooseLogin, isCacheKey, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
   type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type Setting,
 } from '../core/index.ts';
 import { LAST_KEY, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
-import { parseUrl } from './platform.ts';
+import { parseUrl } from '../parse-url.ts';
 
-const CACHE_PREFIX = 'discovery:';
 
 export interface Deps {
   readonly platform: Platform & { readonly storage: NonNullable<Platform['storage']> };
@@ -31,9 +30,14 @@ export function createHandler(deps: Deps): Handler {
   };
   const lookUp = async (address: EmailAddress) => discoverWithCache(address, await options(), platform);
   /** An existing account against what its domain publishes (the same lookup the popup makes). */
-  const report = async (account: ExistingAccount, known?: Discovery): Promise<AccountReport> => {
+  const findAccount = async (accountId: string): Promise<ExistingAccount | undefined> =>
+    (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+  const discoveryOf = async (account: ExistingAccount): Promise<Discovery | null> => {
     const parsed = parseAddress(account.address, platform);
-    const discovery = known ?? (parsed.ok ? await lookUp(parsed.value) : null);
+    return parsed.ok ? lookUp(parsed.value) : null;
+  };
+  const report = async (account: ExistingAccount, known?: Discovery): Promise<AccountReport> => {
+    const discovery = known ?? await discoveryOf(account);
     const found = discovery !== null && discovery.status === 'found';
     const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
     const proposal = found ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
@@ -88,21 +92,20 @@ export function createHandler(deps: Deps): Handler {
     updateAccount: async ({ accountId, confirmed }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       if (!confirmed) return { ok: false, reason: 'account-update-unconfirmed' };
-      const account = (await deps.accounts.list()).find((a) => a.accountId === accountId);
-      const parsed = account === undefined ? null : parseAddress(account.address, platform);
-      const discovery = parsed?.ok ? await lookUp(parsed.value) : null;
-      const proposal = account !== undefined && discovery !== null && discovery.status === 'found' ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
+      const account = await findAccount(accountId);
+      const discovery = account === undefined ? null : await discoveryOf(account);
+      const proposal = account !== undefined && discovery?.status === 'found' ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
       if (account === undefined || proposal === null) return { ok: false, reason: 'account-nothing-to-update' };
       const server = (s: Setting) => ({ protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security });
       await deps.accounts.update(accountId, {
         ...(proposal.incoming === null ? {} : { incoming: server(proposal.incoming) }),
         ...(proposal.outgoing === null ? {} : { outgoing: server(proposal.outgoing) }),
       });
-      const updated = (await deps.accounts.list()).find((a) => a.accountId === accountId);
+      const updated = await findAccount(accountId);
       return updated === undefined ? { ok: false, reason: 'account-nothing-to-update' } : { ok: true, account: await report(updated) };
     },
     recheckAccount: async ({ accountId }) => {
-      const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+      const account = await findAccount(accountId);
       const parsed = account === undefined ? null : parseAddress(account.address, platform);
       if (account === undefined || parsed === null || !parsed.ok) return null;
       // RFC 6186 §4: refresh the lookup for the failing protocol only; never switch IMAP<->POP3.
@@ -111,14 +114,14 @@ export function createHandler(deps: Deps): Handler {
       return report(account, fresh);
     },
     accountCreated: async ({ accountId }) => {
-      const account = (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+      const account = await findAccount(accountId);
       if (account === undefined) return null;
       const checked = await report(account);
       await deps.showLevel(levelOf(checked));
       return checked;
     },
     clearCache: async () => {
-      const keys = (await deps.allKeys()).filter((k) => k.startsWith(CACHE_PREFIX) || k === LAST_KEY);
+      const keys = (await deps.allKeys()).filter((k) => isCacheKey(k) || k === LAST_KEY);
       for (const key of keys) await platform.storage.remove(key);
       return { cleared: keys.length };
     },

@@ -1,5 +1,6 @@
 // The browser side of the core's Platform: the page's fetch, storage.local, the URL parser's IDNA.
 import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
+import { urlHostname } from '../parse-url.ts';
 import type { Browser } from './browser.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
@@ -52,13 +53,4 @@ export function browserPlatform(browser: Browser): Platform {
     toAscii: urlHostname,
     storage: storageOf(browser.storage.local),
   };
-}
-
-/** IDNA (UTS #46) as the WHATWG URL parser does it; null where it refuses. */
-export function urlHostname(domain: string): string | null {
-  return URL.canParse(`http://${domain}/`) ? new URL(`http://${domain}/`).hostname : null;
-}
-
-export function parseUrl(text: string): URL | null {
-  return URL.canParse(text) ? new URL(text) : null;
 }

@@ -1,6 +1,7 @@
 // srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] (DESIGN §5)
 import { parseArgs } from 'node:util';
 import { checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, resolverList, type Discovery } from '../core/index.ts';
+import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';
 import { createNodePlatform } from './platform.ts';
@@ -92,10 +93,6 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
     ...(values.ca === undefined ? {} : { ca: values.ca }),
     method: values.post ? 'POST' : 'GET',
   };
-}
-
-function parseUrl(text: string): URL | null {
-  return URL.canParse(text) ? new URL(text) : null;
 }
 
 /** DESIGN §5's JSON object; `transport` stays null until the transport checks exist. */

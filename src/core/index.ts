@@ -11,7 +11,8 @@ export {
   type DiscoveryStatus,
   type Setting,
 } from './discovery/discover.ts';
-export { discoverWithCache, forgetDomain, relookup } from './discovery/settings-cache.ts';
+export { isCacheKey } from './cache-keys.ts';
+export { discoverWithCache, relookup } from './discovery/settings-cache.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
 export { startTransportChecks, type Transport } from './transport/index.ts';
 export type { DaneResult } from './transport/dane.ts';

@@ -127,3 +127,12 @@ describe('existing accounts', () => {
     expect(await handle({ type: 'accountCreated', accountId: 'not-yet' })).toBeNull();
   });
 });
+
+describe('clearCache', () => {
+  test('forgets remembered settings, MTA-STS policies and the last lookup, and nothing else', async () => {
+    const { handle, storage } = handlerWith(ZONE, null);
+    for (const key of [`discovery:${D}`, `mta-sts:${D}`, 'last', 'unrelated']) await storage.set(key, { any: 1 });
+    expect(await handle({ type: 'clearCache' })).toEqual({ cleared: 3 });
+    expect([...storage.data.keys()]).toEqual(['unrelated']);
+  });
+});

@@ -5,12 +5,12 @@ import { parseAddress } from '../../src/core/address/parse-address.ts';
 import { parseHostname } from '../../src/core/address/parse-hostname.ts';
 import { orderSrvRecords } from '../../src/core/discovery/order-srv-records.ts';
 import { seededRandom } from '../support/seeded-random.ts';
-import { urlToAscii } from '../support/url-to-ascii.ts';
+import { urlHostname } from '../../src/parse-url.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 const options = { seed: SEED, numRuns: NUM_RUNS };
-const platform = { toAscii: urlToAscii };
+const platform = { toAscii: urlHostname };
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
 const domain = fc.tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.constantFrom('com', 'test', 'jp', 'xn--zckzah')).map(([ls, tld]) => [...ls, tld].join('.'));

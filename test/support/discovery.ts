@@ -3,12 +3,12 @@ import { parseAddress, type EmailAddress } from '../../src/core/address/parse-ad
 import { discover, type Discovery, type DiscoveryOptions } from '../../src/core/discovery/discover.ts';
 import type { Platform } from '../../src/core/platform.ts';
 import { testPlatform, zoneResolver, type FakeRecord, type FakeResolver } from './fake-resolver.ts';
-import { urlToAscii } from './url-to-ascii.ts';
+import { urlHostname } from '../../src/parse-url.ts';
 
 export const OPTIONS: DiscoveryOptions = { resolvers: ['https://resolver.example/dns-query'], method: 'GET', timeoutMs: 2000 };
 
 export function address(text: string): EmailAddress {
-  const parsed = parseAddress(text, { toAscii: urlToAscii });
+  const parsed = parseAddress(text, { toAscii: urlHostname });
   if (!parsed.ok) throw new Error(`test address ${text}: ${parsed.reason}`);
   return parsed.value;
 }

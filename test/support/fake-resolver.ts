@@ -4,7 +4,7 @@ import { Buffer } from 'node:buffer';
 import * as packet from 'dns-packet';
 import type { Fetch, HttpResponse, Platform } from '../../src/core/index.ts';
 import { seededRandom } from './seeded-random.ts';
-import { urlToAscii } from './url-to-ascii.ts';
+import { urlHostname } from '../../src/parse-url.ts';
 
 export interface FakeRecord {
   readonly name: string;
@@ -102,7 +102,7 @@ export function testPlatform(fetch: Fetch, overrides: Partial<Platform> = {}): P
     now: () => now++,
     random: seededRandom(42),
     timeout: (ms) => AbortSignal.timeout(ms),
-    toAscii: urlToAscii,
+    toAscii: urlHostname,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 // RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
 // the lookup for the failing protocol only.
 import type { EmailAddress } from '../address/parse-address.ts';
+import { DISCOVERY_PREFIX } from '../cache-keys.ts';
 import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import type { Platform } from '../platform.ts';
 import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
@@ -8,7 +9,7 @@ import { loginNames } from './login-names.ts';
 import type { Protocol } from './service-labels.ts';
 
 const CACHE_VERSION = 1;
-const cacheKey = (domain: string): string => `discovery:${domain}`;
+const cacheKey = (domain: string): string => `${DISCOVERY_PREFIX}${domain}`;
 
 interface CacheEntry {
   readonly version: typeof CACHE_VERSION;
@@ -64,11 +65,6 @@ export async function relookup(
 
 function withTransportReasons(badge: Badge, previous: Discovery): Badge {
   return previous.transport === null ? badge : { ...badge, reasons: [...badge.reasons, ...transportReasons(previous.transport)] };
-}
-
-/** Drops what is cached for a domain (options page "clear cache", or a user's retry). */
-export async function forgetDomain(domain: string, platform: Platform): Promise<void> {
-  await platform.storage?.remove(cacheKey(domain));
 }
 
 async function store(discovery: Discovery, platform: Platform): Promise<void> {

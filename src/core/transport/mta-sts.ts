@@ -1,4 +1,5 @@
 // MTA-STS (RFC 8461): the TXT record, the HTTPS policy, its MX patterns against the domain's MX.
+import { MTA_STS_PREFIX } from '../cache-keys.ts';
 import type { MtaStsReason } from '../reasons.ts';
 import type { Answer, TransportContext } from './context.ts';
 import { ask } from './context.ts';
@@ -20,7 +21,6 @@ export type MtaStsResult =
     }
   | { readonly status: 'invalid' | 'error'; readonly reason: MtaStsReason; readonly detail?: string };
 
-const CACHE_PREFIX = 'mta-sts:';
 
 interface CachedPolicy {
   readonly id: string;
@@ -97,7 +97,7 @@ export function policyUrl(domain: string): string {
 }
 
 async function readCache(ctx: TransportContext, id: string): Promise<CachedPolicy | null> {
-  const value = await ctx.platform.storage?.get(`${CACHE_PREFIX}${ctx.domain}`);
+  const value = await ctx.platform.storage?.get(`${MTA_STS_PREFIX}${ctx.domain}`);
   const entry = value as Partial<CachedPolicy> | undefined;
   if (typeof entry !== 'object' || entry === null || entry.id !== id || typeof entry.expiresAt !== 'number') return null;
   if (ctx.platform.now() >= entry.expiresAt || typeof entry.policy !== 'object') return null;
@@ -105,5 +105,5 @@ async function readCache(ctx: TransportContext, id: string): Promise<CachedPolic
 }
 
 async function writeCache(ctx: TransportContext, entry: CachedPolicy): Promise<void> {
-  if (entry.policy.maxAge > 0) await ctx.platform.storage?.set(`${CACHE_PREFIX}${ctx.domain}`, entry);
+  if (entry.policy.maxAge > 0) await ctx.platform.storage?.set(`${MTA_STS_PREFIX}${ctx.domain}`, entry);
 }

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { parseAddress } from '../../../src/core/address/parse-address.ts';
-import { urlToAscii } from '../../support/url-to-ascii.ts';
+import { urlHostname } from '../../../src/parse-url.ts';
 
-const platform = { toAscii: urlToAscii };
+const platform = { toAscii: urlHostname };
 
 describe('parseAddress: DESIGN §3 normalisation', () => {
   test.each([

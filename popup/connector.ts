@@ -1,5 +1,5 @@
 // Plain async calls to the background (house style 11): the popup never calls sendMessage itself.
-import { LAST_KEY, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
+import { LAST_KEY, LAST_VERSION, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
 import { api } from './extension-api.ts';
 
 async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
@@ -13,13 +13,16 @@ export const discover = (address: string, fresh = false) => ask({ type: 'discove
 /** Read straight from storage.local: no round trip to a background that may first have to wake up. */
 export async function lastResult(): Promise<LastLookup | null> {
   const stored = (await api.storage.local.get(LAST_KEY))[LAST_KEY] as Partial<LastLookup> | undefined;
-  return typeof stored?.input === 'string' && typeof stored.response === 'object' && stored.response !== null ? (stored as LastLookup) : null;
+  // Another version's result (before an upgrade) is not rendered: its shape may differ.
+  const usable = stored?.version === LAST_VERSION && typeof stored.input === 'string' && typeof stored.response === 'object' && stored.response !== null;
+  return usable ? (stored as LastLookup) : null;
 }
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });
 export const listAccounts = () => ask({ type: 'listAccounts' });
-/** Only called after the user's confirming click. */
-export const updateAccount = (accountId: string) => ask({ type: 'updateAccount', accountId, confirmed: true });
+/** Only called after the user's confirming click, with the servers the row showed. */
+export const updateAccount = (accountId: string, shown: Extract<Request, { type: 'updateAccount' }>['shown'], trusted: boolean) =>
+  ask({ type: 'updateAccount', accountId, shown, confirmed: true, trusted });
 export const recheckAccount = (accountId: string) => ask({ type: 'recheckAccount', accountId });
 export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });

@@ -1,5 +1,5 @@
 // Popup wiring only: DOM events → connector → renderers (house style 12).
-import type { Discovery } from '../src/core/index.ts';
+import { serverRef, type Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
@@ -41,6 +41,8 @@ const createButton = $<HTMLButtonElement>('create-account');
 const createStatus = $<HTMLParagraphElement>('create-status');
 let canCreate = false;
 let shown: Discovery | null = null;
+/** The text the shown result was looked up for: typing anything else withdraws it and the tick. */
+let shownFor: string | null = null;
 
 /** Thunderbird only: the account can be created once both directions were found (and trusted). */
 function updateCreate(): void {
@@ -48,12 +50,18 @@ function updateCreate(): void {
   createButton.disabled = shown?.badge.level === 'unverified' && !trust.checked;
 }
 
-function show(response: DiscoverResponse): void {
+function clearResult(): void {
   for (const id of ['badge', 'settings', 'transport', 'extras']) $(id).replaceChildren();
   confirmBox.hidden = true;
+  trust.checked = false;
   shown = null;
+  shownFor = null;
   updateCreate();
   createStatus.textContent = '';
+}
+
+function show(response: DiscoverResponse, lookedUp: string): void {
+  clearResult();
   if (!response.ok) {
     say(t('error_address', reasonText(response.reason)), true);
     input.setAttribute('aria-invalid', 'true');
@@ -80,6 +88,7 @@ function show(response: DiscoverResponse): void {
   };
   draw(!needsTrust);
   shown = d;
+  shownFor = lookedUp;
   updateCreate();
   renderTransport($('transport'), d.transport);
   renderExtras($('extras'), d);
@@ -93,11 +102,19 @@ form.addEventListener('submit', (event) => {
   const domain = address.slice(address.lastIndexOf('@') + 1).trim();
   say(t('lookingUp', domain || address));
   discover(address)
-    .then(show, (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true))
+    .then((response) => show(response, address), (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true))
     .finally(() => {
       button.disabled = false;
       result.removeAttribute('aria-busy');
     });
+});
+
+// RFC 6186 §6: a result and its confirmation belong to the address they were looked up for.
+input.addEventListener('input', () => {
+  if (shownFor !== null && input.value !== shownFor) {
+    clearResult();
+    say('');
+  }
 });
 
 $('options').addEventListener('click', () => void api.runtime.openOptionsPage());
@@ -107,11 +124,14 @@ createButton.addEventListener('click', () => {
   createStatus.classList.remove('error');
   createStatus.textContent = t('creating');
   const password = $<HTMLInputElement>('password').value;
+  const d = shown;
+  if (d === null || d.incoming === null || d.outgoing === null) return;
   createAccount({
-    address: input.value,
+    // Exactly what is on screen: the background refuses anything a later lookup would change.
+    shown: { address: d.address, incoming: serverRef(d.incoming), outgoing: serverRef(d.outgoing) },
+    trusted: trust.checked,
     displayName: $<HTMLInputElement>('display-name').value,
     ...(password === '' ? {} : { password, remember: $<HTMLInputElement>('remember').checked }),
-    confirmed: trust.checked,
   }).then((result) => {
     createStatus.textContent = result.ok ? t('created', result.username) : reasonText(result.reason);
     createStatus.classList.toggle('error', !result.ok);
@@ -126,8 +146,8 @@ async function showAccounts(): Promise<void> {
   const { accounts } = await listAccounts();
   $('accounts').hidden = accounts.length === 0;
   renderAccounts($('account-list'), accounts, {
-    update: async (accountId) => {
-      const result = await updateAccount(accountId);
+    update: async (accountId, shownServers, trusted) => {
+      const result = await updateAccount(accountId, shownServers, trusted);
       if (result.ok) void showAccounts();
       return result.ok ? t('updated') : reasonText(result.reason);
     },
@@ -149,7 +169,7 @@ void capabilities().then(({ createAccounts }) => {
 void lastResult().then(async (last) => {
   if (last !== null) {
     input.value = last.input;
-    show(last.response);
+    show(last.response, last.input);
     performance.mark('popup:shown');
   } else {
     input.value = (await defaultAddress()) ?? '';

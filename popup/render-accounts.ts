@@ -1,46 +1,38 @@
 // The user's existing accounts, how each compares with what its domain publishes, and — with a
-// second, confirming click — the move to the published settings. textContent only.
+// second, confirming click — the move to the servers shown. Servers nothing vouches for are never
+// offered as an improvement: they need the user's own trust first (RFC 6186 §6). textContent only.
+import type { ServerRef } from '../src/core/index.ts';
 import type { AccountReport } from '../src/protocol.ts';
 import { reasonText, t } from './extension-api.ts';
 
+type Shown = NonNullable<AccountReport['proposal']>;
+
 export interface AccountActions {
-  /** After the confirming click: move the account to the published settings; resolves to a message. */
-  readonly update: (accountId: string) => Promise<string>;
+  /** After the confirming click: move the account to `shown`; resolves to a message. */
+  readonly update: (accountId: string, shown: { incoming: ServerRef | null; outgoing: ServerRef | null }, trusted: boolean) => Promise<string>;
   /** RFC 6186 §4: the account fails; look its protocol up again. */
   readonly recheck: (accountId: string) => Promise<void>;
 }
+
+const line = (text: string, className: string): HTMLSpanElement => {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  return span;
+};
 
 export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
   target.replaceChildren(...accounts.map((a) => {
     const item = document.createElement('li');
     item.textContent = t('accountRow', a.address, a.incoming.protocol.toUpperCase(), a.incoming.hostname, a.incoming.port, t(`security_${a.incoming.security}`));
-    const lines = a.badge === null ? [t('accountNoSrv')] : a.weaknesses.length === 0 ? [t('accountMatches')] : a.weaknesses.map(reasonText);
-    for (const line of lines) {
-      const span = document.createElement('span');
-      span.className = a.weaknesses.length > 0 ? 'weak' : 'then';
-      span.textContent = line;
-      item.append(span);
+    item.append(line(t('accountLevel', t(`badgeLevel_${a.level}`)), `level level-${a.level}`));
+    if (a.published !== null) {
+      item.append(line(t('accountPublished', t(`badgeLevel_${a.published.level}`)), 'then'));
+      for (const reason of a.published.reasons.filter((r) => /-(outside-domain|starttls)$|^dnssec-/.test(r))) item.append(line(reasonText(reason), 'then'));
     }
-    if (a.proposal !== null) {
-      const targetText = [a.proposal.incoming, a.proposal.outgoing]
-        .flatMap((p) => (p === null ? [] : [`${p.hostname}:${p.port} ${t(`security_${p.security}`)}`])).join(', ');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'update';
-      button.textContent = t('updateOffer', targetText);
-      let armed = false;
-      button.addEventListener('click', () => {
-        // The first click only asks; the second, confirming click changes the account.
-        if (!armed) {
-          armed = true;
-          button.textContent = t('updateConfirm', targetText);
-          return;
-        }
-        button.disabled = true;
-        void actions.update(a.accountId).then((message) => (button.textContent = message));
-      });
-      item.append(button);
-    }
+    const lines = a.published === null ? [t('accountNoSrv')] : a.weaknesses.length === 0 ? [t('accountMatches')] : a.weaknesses.map(reasonText);
+    for (const text of lines) item.append(line(text, a.weaknesses.length > 0 ? 'weak' : 'then'));
+    if (a.proposal !== null) item.append(...proposalControls(a.accountId, a.proposal, actions));
     const recheck = document.createElement('button');
     recheck.type = 'button';
     recheck.className = 'update';
@@ -52,4 +44,43 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
     item.append(recheck);
     return item;
   }));
+}
+
+function proposalControls(accountId: string, proposal: Shown, actions: AccountActions): HTMLElement[] {
+  const shown = { incoming: proposal.incoming, outgoing: proposal.outgoing };
+  const targetText = [shown.incoming, shown.outgoing]
+    .flatMap((p) => (p === null ? [] : [`${p.hostname}:${p.port} ${t(`security_${p.security}`)}`])).join(', ');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'update';
+  button.textContent = t(proposal.verified ? 'updateOffer' : 'updateOfferUnverified', targetText);
+  const controls: HTMLElement[] = [];
+  let trust: HTMLInputElement | null = null;
+  if (!proposal.verified) {
+    controls.push(line(t('updateUnverified', targetText), 'weak'));
+    const label = document.createElement('label');
+    trust = document.createElement('input');
+    trust.type = 'checkbox';
+    trust.className = 'update-trust';
+    label.append(trust, ` ${t('updateTrust')}`);
+    controls.push(label);
+    button.disabled = true;
+    const box = trust;
+    box.addEventListener('change', () => {
+      button.disabled = !box.checked;
+    });
+  }
+  let armed = false;
+  button.addEventListener('click', () => {
+    // The first click only asks; the second, confirming click changes the account.
+    if (!armed) {
+      armed = true;
+      button.textContent = t('updateConfirm', targetText);
+      return;
+    }
+    button.disabled = true;
+    void actions.update(accountId, shown, trust?.checked === true).then((message) => (button.textContent = message));
+  });
+  controls.push(button);
+  return controls;
 }

@@ -1,6 +1,6 @@
 // The settings tables, alternatives and ignored records. textContent only: host names, labels and
 // DNS-derived text can never become markup.
-import type { Discovery, Setting } from '../src/core/index.ts';
+import { MAX_SRV_RECORDS_PER_LABEL, type Discovery, type Setting } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
 
 export interface RenderOptions {
@@ -85,7 +85,12 @@ export function renderExtras(target: HTMLElement, discovery: Discovery): void {
     const details = el('details');
     details.append(el('summary', t('rejectedRecords')));
     const list = el('ul');
-    for (const r of discovery.rejected) list.append(el('li', t('rejectedRecord', r.label, r.target, r.port, reasonText(r.reason)), 'rejected'));
+    for (const r of discovery.rejected) {
+      const text = r.count === undefined
+        ? t('rejectedRecord', r.label, r.target, r.port, reasonText(r.reason))
+        : t('rejectedOverLimit', r.label, r.count, MAX_SRV_RECORDS_PER_LABEL);
+      list.append(el('li', text, 'rejected'));
+    }
     details.append(list);
     parts.push(details);
   }

@@ -1,5 +1,5 @@
 // The one typed protocol between the popup/options pages and the background (house style 11).
-import type { AccountReason, AddressReason, BadgeLevel, Discovery, WeaknessReason } from './core/index.ts';
+import type { AccountReason, AddressReason, Badge, BadgeLevel, Discovery, ServerRef, ShownAccount, WeaknessReason } from './core/index.ts';
 
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */
 export const SETTINGS_KEY = 'settings';
@@ -14,17 +14,27 @@ export type Request =
   | { readonly type: 'capabilities' }
   | {
       readonly type: 'createAccount';
-      readonly address: string;
+      /** Exactly what the popup showed: the account is made with these servers or not at all. */
+      readonly shown: ShownAccount;
+      /** The user ticked "I trust this configuration" for the servers shown (RFC 6186 §6). */
+      readonly trusted: boolean;
       readonly displayName?: string;
       /** With a password, the usernames are tried (RFC 6186 §4) before anything is created. */
       readonly password?: string;
       readonly remember?: boolean;
-      /** The user ticked "I trust this configuration" for an `unverified` result (RFC 6186 §6). */
-      readonly confirmed?: boolean;
     }
   | { readonly type: 'listAccounts' }
-  /** Move a weaker account to the published settings; only with the user's confirmation. */
-  | { readonly type: 'updateAccount'; readonly accountId: string; readonly confirmed: boolean }
+  /**
+   * Move an account to the servers shown in its row: only after the confirming second click, and for
+   * servers nothing vouches for only when the user also trusted exactly those (RFC 6186 §6).
+   */
+  | {
+      readonly type: 'updateAccount';
+      readonly accountId: string;
+      readonly shown: { readonly incoming: ServerRef | null; readonly outgoing: ServerRef | null };
+      readonly confirmed: boolean;
+      readonly trusted: boolean;
+    }
   /** The user says the account fails to connect or log in: RFC 6186 §4 re-lookup of its protocol. */
   | { readonly type: 'recheckAccount'; readonly accountId: string }
   /** From the background's own accounts.onCreated listener: check the new account, set the badge. */
@@ -56,25 +66,27 @@ export interface AccountReport {
   readonly address: string;
   readonly incoming: { readonly protocol: string; readonly hostname: string; readonly port: number; readonly security: string; readonly username: string };
   readonly outgoing: { readonly protocol: string; readonly hostname: string; readonly port: number; readonly security: string; readonly username: string } | null;
-  /** Where the account is weaker than what the domain publishes; empty when it matches or nothing is published. */
+  /** Where the account is weaker than what the domain publishes with something vouching for it. */
   readonly weaknesses: readonly WeaknessReason[];
-  /** The badge the domain's SRV data gives, or null when the lookup found nothing. */
-  readonly badge: BadgeLevel | null;
-  /** What updating would set, when the account is weaker than what is published. */
-  readonly proposal: { readonly incoming: ProposedServer | null; readonly outgoing: ProposedServer | null } | null;
-}
-
-export interface ProposedServer {
-  readonly hostname: string;
-  readonly port: number;
-  readonly security: 'tls' | 'starttls';
+  /** The level the account's own servers get (the badge rules). */
+  readonly level: BadgeLevel;
+  /** The badge of what the domain publishes, with its reasons; null when the lookup found nothing. */
+  readonly published: Badge | null;
+  /** Servers the account could move to; `verified` false = nothing vouches for them, the user must trust them. */
+  readonly proposal: { readonly incoming: ServerRef | null; readonly outgoing: ServerRef | null; readonly verified: boolean } | null;
+  /** The domain's settings came from the cache (RFC 6186 §4: reused until their TTL runs out). */
+  readonly fromCache: boolean;
 }
 
 export const isRequest = (value: unknown): value is Request =>
   typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount'].includes((value as { type?: unknown }).type as string);
 
+/** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
+export const LAST_VERSION = 2;
+
 /** What the background keeps under LAST_KEY. */
 export interface LastLookup {
+  readonly version: typeof LAST_VERSION;
   readonly input: string;
   readonly response: DiscoverResponse;
 }

@@ -1,9 +1,10 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  assessServer, chooseLogin, isCacheKey, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount, readSettings, resolverList, serverSettings,
-  type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type Setting,
+  accountLevel, assessServer, chooseLogin, isCacheKey, matchShown, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount,
+  readSettings, resolverList, serverRef, serverSettings,
+  type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
-import { LAST_KEY, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
+import { LAST_KEY, LAST_VERSION, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
 import { parseUrl } from '../parse-url.ts';
 
@@ -20,33 +21,47 @@ export interface Deps {
   readonly accounts: AccountsExperiment | null;
 }
 
+/** How long the account list leaves a domain that published nothing before asking it again. */
+export const EMPTY_DOMAIN_RECHECK_MS = 5 * 60_000;
+
 export type Handler = <R extends Request>(request: R) => Promise<ResponseFor[R['type']]>;
 
 export function createHandler(deps: Deps): Handler {
   const { platform } = deps;
-  const options = async (): Promise<DiscoveryOptions> => {
+  const options = async (transport = true): Promise<DiscoveryOptions> => {
     const settings = readSettings(await deps.settings(), parseUrl);
-    return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport: true };
+    return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport };
   };
-  const lookUp = async (address: EmailAddress) => discoverWithCache(address, await options(), platform);
+  const lookUp = async (address: EmailAddress, transport = true) => discoverWithCache(address, await options(transport), platform);
   /** An existing account against what its domain publishes (the same lookup the popup makes). */
   const findAccount = async (accountId: string): Promise<ExistingAccount | undefined> =>
     (await deps.accounts?.list())?.find((a) => a.accountId === accountId);
+  // The account list needs no MTA-STS, TLS-RPT or DANE: those are asked only by a lookup the user starts.
   const discoveryOf = async (account: ExistingAccount): Promise<Discovery | null> => {
     const parsed = parseAddress(account.address, platform);
-    return parsed.ok ? lookUp(parsed.value) : null;
+    return parsed.ok ? lookUp(parsed.value, false) : null;
   };
-  const report = async (account: ExistingAccount, known?: Discovery): Promise<AccountReport> => {
-    const discovery = known ?? await discoveryOf(account);
+  // Domains of accounts that published nothing (not cached by the core): not asked on every popup open.
+  const emptyUntil = new Map<string, number>();
+  const listedDiscovery = async (account: ExistingAccount, domain: string): Promise<Discovery | null> => {
+    if ((emptyUntil.get(domain) ?? 0) > platform.now()) return null;
+    const discovery = await discoveryOf(account);
+    if (discovery?.status === 'not-published') emptyUntil.set(domain, platform.now() + EMPTY_DOMAIN_RECHECK_MS);
+    return discovery;
+  };
+  const report = async (account: ExistingAccount, known?: Discovery | null): Promise<AccountReport> => {
+    const discovery = known === undefined ? await discoveryOf(account) : known;
     const found = discovery !== null && discovery.status === 'found';
     const servers = [account.incoming, ...(account.outgoing === null ? [] : [account.outgoing])];
     const proposal = found ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
-    const where = (s: Setting | null | undefined) => (s === null || s === undefined ? null : { hostname: s.hostname, port: s.port, security: s.security });
+    const where = (s: Setting | null): ServerRef | null => (s === null ? null : serverRef(s));
     return {
       ...account,
       weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
-      badge: found ? discovery.badge.level : null,
-      proposal: proposal === null ? null : { incoming: where(proposal.incoming), outgoing: where(proposal.outgoing) },
+      level: found ? accountLevel(servers, discovery) : 'none',
+      published: found ? discovery.badge : null,
+      proposal: proposal === null ? null : { incoming: where(proposal.incoming), outgoing: where(proposal.outgoing), verified: proposal.verified },
+      fromCache: discovery?.fromCache ?? false,
     };
   };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
@@ -59,18 +74,19 @@ export function createHandler(deps: Deps): Handler {
         const discovery = fresh === true ? await discover(parsed.value, await options(), platform) : await lookUp(parsed.value);
         response = { ok: true, discovery };
       }
-      const last: LastLookup = { input, response };
+      const last: LastLookup = { version: LAST_VERSION, input, response };
       await platform.storage.set(LAST_KEY, last);
       await deps.showBadge(response);
       return response;
     },
     defaultAddress: () => deps.defaultAddress(),
     capabilities: async () => ({ createAccounts: deps.accounts !== null }),
-    createAccount: async ({ address, displayName, password, remember, confirmed }) => {
+    createAccount: async ({ shown, trusted, displayName, password, remember }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
-      const parsed = parseAddress(address, platform);
+      const parsed = parseAddress(shown.address, platform);
       if (!parsed.ok) return parsed;
-      const planned = planAccount(await lookUp(parsed.value), confirmed === true);
+      // The servers shown, checked against what is published now (a cache hit or a fresh lookup).
+      const planned = planAccount(await lookUp(parsed.value), shown, trusted);
       if (!planned.ok) return planned;
       const { plan } = planned;
       const experiment = deps.accounts;
@@ -88,18 +104,41 @@ export function createHandler(deps: Deps): Handler {
       });
       return created.ok ? { ok: true, accountId: created.accountId, username } : created;
     },
-    listAccounts: async () => ({ accounts: deps.accounts === null ? [] : await Promise.all((await deps.accounts.list()).map((a) => report(a))) }),
-    updateAccount: async ({ accountId, confirmed }) => {
+    listAccounts: async () => {
+      const accounts = deps.accounts === null ? [] : await deps.accounts.list();
+      // One lookup per domain, however many accounts share it.
+      const lookups = new Map<string, Promise<Discovery | null>>();
+      const once = (account: ExistingAccount): Promise<Discovery | null> => {
+        const domain = account.address.slice(account.address.lastIndexOf('@') + 1).toLowerCase();
+        const pending = lookups.get(domain) ?? listedDiscovery(account, domain);
+        lookups.set(domain, pending);
+        return pending;
+      };
+      return { accounts: await Promise.all(accounts.map(async (a) => report(a, await once(a)))) };
+    },
+    updateAccount: async ({ accountId, shown, confirmed, trusted }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       if (!confirmed) return { ok: false, reason: 'account-update-unconfirmed' };
       const account = await findAccount(accountId);
       const discovery = account === undefined ? null : await discoveryOf(account);
-      const proposal = account !== undefined && discovery?.status === 'found' ? proposeUpdate(account.incoming, account.outgoing, discovery) : null;
-      if (account === undefined || proposal === null) return { ok: false, reason: 'account-nothing-to-update' };
-      const server = (s: Setting) => ({ protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security });
+      if (account === undefined || discovery === null || (shown.incoming === null && shown.outgoing === null)) {
+        return { ok: false, reason: 'account-nothing-to-update' };
+      }
+      // The same rule as creating: exactly the servers shown, still published, vouched for or trusted.
+      const checked = (side: ServerRef | null, current: { protocol: string } | null): { ok: true; server: ServerRef | null } | { ok: false; reason: AccountReason } => {
+        if (side === null) return { ok: true, server: null };
+        // RFC 6186 §4: never IMAP<->POP3 (nor incoming<->outgoing) on an update.
+        if (current === null || current.protocol !== side.protocol) return { ok: false, reason: 'account-bad-settings' };
+        const match = matchShown(discovery, side, trusted);
+        return match.ok ? { ok: true, server: serverRef(match.setting) } : match;
+      };
+      const incoming = checked(shown.incoming, account.incoming);
+      if (!incoming.ok) return incoming;
+      const outgoing = checked(shown.outgoing, account.outgoing);
+      if (!outgoing.ok) return outgoing;
       await deps.accounts.update(accountId, {
-        ...(proposal.incoming === null ? {} : { incoming: server(proposal.incoming) }),
-        ...(proposal.outgoing === null ? {} : { outgoing: server(proposal.outgoing) }),
+        ...(incoming.server === null ? {} : { incoming: incoming.server }),
+        ...(outgoing.server === null ? {} : { outgoing: outgoing.server }),
       });
       const updated = await findAccount(accountId);
       return updated === undefined ? { ok: false, reason: 'account-nothing-to-update' } : { ok: true, account: await report(updated) };
@@ -110,14 +149,14 @@ export function createHandler(deps: Deps): Handler {
       if (account === undefined || parsed === null || !parsed.ok) return null;
       // RFC 6186 §4: refresh the lookup for the failing protocol only; never switch IMAP<->POP3.
       const protocol = account.incoming.protocol === 'pop3' ? 'pop3' : 'imap';
-      const fresh = await relookup(parsed.value, protocol, await lookUp(parsed.value), await options(), platform);
+      const fresh = await relookup(parsed.value, protocol, await lookUp(parsed.value, false), await options(false), platform);
       return report(account, fresh);
     },
     accountCreated: async ({ accountId }) => {
       const account = await findAccount(accountId);
       if (account === undefined) return null;
       const checked = await report(account);
-      await deps.showLevel(levelOf(checked));
+      await deps.showLevel(checked.level);
       return checked;
     },
     clearCache: async () => {
@@ -127,15 +166,4 @@ export function createHandler(deps: Deps): Handler {
     },
   };
   return ((request: Request) => (handlers[request.type] as (r: Request) => Promise<unknown>)(request)) as Handler;
-}
-
-/**
- * The level an account really gets: the domain's, lowered by its own weaknesses — plain text is
- * none, a host the domain does not publish is unverified, STARTTLS where TLS is offered is starttls.
- */
-export function levelOf(report: AccountReport): BadgeLevel {
-  if (report.badge === null || report.weaknesses.includes('weak-plaintext')) return 'none';
-  if (report.weaknesses.includes('weak-host-not-in-srv')) return 'unverified';
-  if (report.weaknesses.includes('weak-starttls-while-tls-offered') && report.badge === 'tls') return 'starttls';
-  return report.badge;
 }

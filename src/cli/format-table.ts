@@ -19,7 +19,9 @@ export function formatTable(d: Discovery): string {
   row('Outgoing', d.outgoing);
   for (const s of d.alternatives) lines.push(`  also      ${s.protocol.toUpperCase().padEnd(5)} ${s.hostname}:${s.port} ${SECURITY[s.security]} (${s.service})`);
   if (d.notOffered.length > 0) lines.push(`  Not offered (target "."): ${d.notOffered.join(', ')}`);
-  for (const r of d.rejected) lines.push(`  Ignored ${r.label} ${r.target}:${r.port}: ${describe(r.reason)}`);
+  for (const r of d.rejected) {
+    lines.push(r.count === undefined ? `  Ignored ${r.label} ${r.target}:${r.port}: ${describe(r.reason)}` : `  Ignored ${r.count} more ${r.label} records: ${describe(r.reason)}`);
+  }
   if (d.transport !== null) lines.push(...transportLines(d.transport));
   lines.push(`  Badge: ${d.badge.level}`);
   for (const reason of d.badge.reasons) lines.push(`    - ${describe(reason)}`);

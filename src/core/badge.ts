@@ -2,6 +2,7 @@
 import type { BadgeReason } from './reasons.ts';
 import type { Security } from './discovery/service-labels.ts';
 import type { Transport } from './transport/index.ts';
+import { isVerified } from './trust/verified-by.ts';
 
 export type BadgeLevel = 'tls' | 'starttls' | 'unverified' | 'none';
 
@@ -28,8 +29,8 @@ export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | nul
   const sides = [['incoming', incoming], ['outgoing', outgoing]] as const;
   const reasons: BadgeReason[] = [];
 
-  // RFC 6186 §6: an out-of-domain target is trusted only when DNSSEC validated the SRV answer.
-  const unverified = (s: BadgeInput): boolean => !s.inDomain && !s.dnssec;
+  // RFC 6186 §6: an out-of-domain target counts only when something vouches for it.
+  const unverified = (s: BadgeInput): boolean => !isVerified(s);
   for (const [side, setting] of sides) {
     if (unverified(setting)) reasons.push(`${side}-outside-domain`);
     if (setting.security === 'starttls') reasons.push(`${side}-starttls`);

@@ -13,14 +13,17 @@ export {
 } from './discovery/discover.ts';
 export { isCacheKey } from './cache-keys.ts';
 export { discoverWithCache, relookup } from './discovery/settings-cache.ts';
+export { MAX_SRV_RECORDS_PER_LABEL } from './discovery/read-srv-answer.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
 export { startTransportChecks, type Transport } from './transport/index.ts';
 export type { DaneResult } from './transport/dane.ts';
 export type { MtaStsResult } from './transport/mta-sts.ts';
 export type { TlsRptResult } from './transport/tls-rpt.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
-export { assessServer, proposeUpdate, type ExistingServer, type UpdateProposal } from './accounts/assess-account.ts';
-export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings } from './accounts/plan-account.ts';
+export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type UpdateProposal } from './accounts/assess-account.ts';
+export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
+export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
+export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
 export type { AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, RejectReason, ResolverUrlReason, TlsRptReason, WeaknessReason } from './reasons.ts';
 
 export {

@@ -8,6 +8,7 @@ export type AddressReason =
   | 'address-empty-domain'
   | 'address-local-part-too-long'
   | 'address-local-part-invalid'
+  | 'address-invisible-characters'
   | 'address-domain-literal'
   | 'domain-invalid-characters'
   | 'domain-empty-label'
@@ -16,6 +17,7 @@ export type AddressReason =
   | 'domain-label-hyphen'
   | 'domain-numeric'
   | 'domain-single-label'
+  | 'domain-special-use'
   | 'domain-idna-failed';
 
 /** Why a DNS query produced no usable answer (resolver-side, temporary: exit code 4). */
@@ -59,7 +61,7 @@ export type BadgeReason =
   | 'dane-broken';
 
 /** Why one SRV record was set aside (shown, never silently dropped). */
-export type RejectReason = 'target-invalid' | 'port-zero';
+export type RejectReason = 'target-invalid' | 'port-zero' | 'records-over-limit';
 
 /** Why a DoH resolver URL typed in the options page (or given to --doh) was refused. */
 export type ResolverUrlReason = 'resolver-url-invalid' | 'resolver-url-not-https' | 'resolver-url-credentials' | 'resolver-url-fragment';
@@ -90,6 +92,7 @@ export type DaneReason = 'dane-unusable' | 'dane-lookup-failed';
 /** Why an account was not created (the Thunderbird Experiment and the core's own refusals). */
 export type AccountReason =
   | 'account-unverified'
+  | 'account-settings-changed'
   | 'account-incomplete'
   | 'account-exists'
   | 'account-login-failed'

@@ -2,8 +2,8 @@
 // the Thunderbird Experiment (a recording fake). Decisions are the core's; this checks the wiring.
 import { describe, expect, test } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
-import { createHandler, levelOf } from '../../src/background/handle-message.ts';
-import type { ServerSettings } from '../../src/core/index.ts';
+import { createHandler } from '../../src/background/handle-message.ts';
+import type { ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
 import { srv, testPlatform, zoneResolver, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
 
@@ -41,11 +41,16 @@ function handlerWith(zone: FakeRecord[], accounts: AccountsExperiment | null, { 
   return { handle, resolver, badges, storage };
 }
 
+const imaps: ServerRef = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' };
+const submissions: ServerRef = { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' };
+/** What the popup shows for an address of ZONE. */
+const shownFor = (address: string, incoming = imaps, outgoing = submissions): ShownAccount => ({ address, incoming, outgoing });
+
 describe('createAccount', () => {
   test('RFC 6186 §4: with a password the full address is tried, then the local-part; the account uses the one that logged in', async () => {
     const { experiment, calls } = fakeExperiment((u) => u === 'alice');
     const { handle } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'createAccount', address: 'alice@example.test', password: 'pw', remember: true })).toEqual({ ok: true, accountId: 'account9', username: 'alice' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw', remember: true })).toEqual({ ok: true, accountId: 'account9', username: 'alice' });
     expect(calls.verified).toEqual(['alice@example.test', 'alice']);
     expect(calls.created).toEqual([{
       address: 'alice@example.test',
@@ -59,7 +64,7 @@ describe('createAccount', () => {
   test('without a password the first username is used and nothing is verified or remembered', async () => {
     const { experiment, calls } = fakeExperiment(() => false);
     const { handle } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'createAccount', address: 'alice@example.test', displayName: 'Alice' })).toMatchObject({ ok: true, username: 'alice@example.test' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, displayName: 'Alice' })).toMatchObject({ ok: true, username: 'alice@example.test' });
     expect(calls.verified).toEqual([]);
     expect(calls.created[0]).toMatchObject({ displayName: 'Alice' });
     expect(calls.created[0]).not.toHaveProperty('password');
@@ -67,23 +72,46 @@ describe('createAccount', () => {
 
   test('no name logs in: refused, nothing created', async () => {
     const { experiment, calls } = fakeExperiment(() => false);
-    expect(await handlerWith(ZONE, experiment).handle({ type: 'createAccount', address: 'a@example.test', password: 'x' })).toEqual({ ok: false, reason: 'account-login-failed' });
+    expect(await handlerWith(ZONE, experiment).handle({ type: 'createAccount', shown: shownFor('a@example.test'), trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-login-failed' });
     expect(calls.created).toEqual([]);
   });
 
+  const providerIn: ServerRef = { protocol: 'imap', hostname: 'imap.provider.test', port: 993, security: 'tls' };
+  const providerOut: ServerRef = { protocol: 'smtp', hostname: 'smtp.provider.test', port: 465, security: 'tls' };
+  const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+
   test('RFC 6186 §6: unverified without confirmation is refused before any login or creation', async () => {
-    const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
     const { experiment, calls } = fakeExperiment(() => true);
     const { handle } = handlerWith(outside, experiment, { ad: false });
-    expect(await handle({ type: 'createAccount', address: 'a@example.test', password: 'x' })).toEqual({ ok: false, reason: 'account-unverified' });
+    const shown = shownFor('a@example.test', providerIn, providerOut);
+    expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-unverified' });
     expect(calls.verified.length + calls.created.length).toBe(0);
-    expect(await handle({ type: 'createAccount', address: 'a@example.test', confirmed: true })).toMatchObject({ ok: true });
+    expect(await handle({ type: 'createAccount', shown, trusted: true })).toMatchObject({ ok: true });
+  });
+
+  test('RFC 6186 §6: a confirmation covers only the servers shown — a changed answer is refused before any login', async () => {
+    // The user saw and trusted provider.test; by the time of the click the domain names attacker.test.
+    const { experiment, calls } = fakeExperiment(() => true);
+    const changed = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+    const { handle } = handlerWith(changed, experiment, { ad: false });
+    const shown = shownFor('a@example.test', providerIn, providerOut);
+    expect(await handle({ type: 'createAccount', shown, trusted: true, password: 'secret' })).toEqual({ ok: false, reason: 'account-settings-changed' });
+    expect(calls.verified).toEqual([]);
+    expect(calls.created).toEqual([]);
+  });
+
+  test('a server that is still published but no longer vouched for needs the user again', async () => {
+    // Shown in-domain with DNSSEC; now out of the domain without AD: the earlier view vouches for nothing.
+    const { experiment, calls } = fakeExperiment(() => true);
+    const { handle } = handlerWith(outside, experiment, { ad: false });
+    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test', providerIn, providerOut), trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
+    expect(calls.created).toEqual([]);
   });
 
   test('outside Thunderbird there is nothing to create accounts with', async () => {
     const { handle } = handlerWith(ZONE, null);
     expect(await handle({ type: 'capabilities' })).toEqual({ createAccounts: false });
-    expect(await handle({ type: 'createAccount', address: 'a@example.test' })).toEqual({ ok: false, reason: 'account-not-thunderbird' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test'), trusted: false })).toEqual({ ok: false, reason: 'account-not-thunderbird' });
   });
 });
 
@@ -94,20 +122,92 @@ describe('existing accounts', () => {
     outgoing: null,
   };
 
-  test('a weaker account is reported with the proposal, and the badge level it really gets', async () => {
+  test('a weaker account is reported with the proposal, the published badge and the level it really gets', async () => {
     const { experiment } = fakeExperiment(() => true, [eve]);
     const { accounts } = await handlerWith(ZONE, experiment).handle({ type: 'listAccounts' });
-    expect(accounts).toEqual([{ ...eve, weaknesses: ['weak-starttls-while-tls-offered'], badge: 'tls', proposal: { incoming: { hostname: `imap.${D}`, port: 993, security: 'tls' }, outgoing: null } }]);
-    expect(levelOf(accounts[0]!)).toBe('starttls');
+    expect(accounts).toEqual([{
+      ...eve,
+      weaknesses: ['weak-starttls-while-tls-offered'],
+      level: 'starttls',
+      published: expect.objectContaining({ level: 'tls' }),
+      proposal: { incoming: imaps, outgoing: null, verified: true },
+      fromCache: false,
+    }]);
   });
 
-  test('an update needs confirmation; confirmed, it moves the server to the proposal', async () => {
+  test('an update needs the confirming click; confirmed, it moves the server to exactly what was shown', async () => {
     const { experiment, calls } = fakeExperiment(() => true, [eve]);
     const { handle } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'updateAccount', accountId: 'account2', confirmed: false })).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
+    const shown = { incoming: imaps, outgoing: null };
+    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: false, trusted: false })).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
     expect(calls.updated).toEqual([]);
-    expect(await handle({ type: 'updateAccount', accountId: 'account2', confirmed: true })).toMatchObject({ ok: true });
+    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: true, trusted: false })).toMatchObject({ ok: true });
     expect(calls.updated).toEqual([{ accountId: 'account2', servers: { incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' } } }]);
+  });
+
+  describe('RFC 6186 §6: moving an account obeys the rules of creating one', () => {
+    // upd.test publishes, unsigned, servers of another domain; alice's account uses the domain's own host.
+    const U = 'upd.test';
+    const spoofed = [srv(`_imaps._tcp.${U}`, 0, 0, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${U}`, 0, 0, 465, 'smtp.attacker.test')];
+    const alice: ExistingAccount = {
+      accountId: 'account3', address: `alice@${U}`,
+      incoming: { protocol: 'imap', hostname: `imap.${U}`, port: 143, security: 'starttls', username: 'alice' },
+      outgoing: { protocol: 'smtp', hostname: `smtp.${U}`, port: 587, security: 'starttls', username: 'alice' },
+    };
+    const attackerIn: ServerRef = { protocol: 'imap', hostname: 'imap.attacker.test', port: 993, security: 'tls' };
+    const attackerOut: ServerRef = { protocol: 'smtp', hostname: 'smtp.attacker.test', port: 465, security: 'tls' };
+
+    test('an unverified published server is never proposed as an improvement, and the row carries the badge and why', async () => {
+      const { experiment } = fakeExperiment(() => true, [alice]);
+      const { accounts: [row] } = await handlerWith(spoofed, experiment, { ad: false }).handle({ type: 'listAccounts' });
+      expect(row?.weaknesses).toEqual([]);
+      expect(row?.level).toBe('starttls');
+      expect(row?.published).toEqual({ level: 'unverified', reasons: expect.arrayContaining(['incoming-outside-domain', 'outgoing-outside-domain']) });
+      expect(row?.proposal).toEqual({ incoming: attackerIn, outgoing: attackerOut, verified: false });
+    });
+
+    test('two clicks without trusting those servers move nothing; trusted, exactly the shown servers are set', async () => {
+      const { experiment, calls } = fakeExperiment(() => true, [alice]);
+      const { handle } = handlerWith(spoofed, experiment, { ad: false });
+      const shown = { incoming: attackerIn, outgoing: attackerOut };
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
+      expect(calls.updated).toEqual([]);
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: true })).toMatchObject({ ok: true });
+      expect(calls.updated).toEqual([{ accountId: 'account3', servers: { incoming: attackerIn, outgoing: attackerOut } }]);
+    });
+
+    test('a trusted move to servers the domain no longer publishes is refused', async () => {
+      const { experiment, calls } = fakeExperiment(() => true, [alice]);
+      const { handle } = handlerWith(spoofed, experiment, { ad: false });
+      const elsewhere = { ...attackerIn, hostname: 'imap.elsewhere.test' };
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown: { incoming: elsewhere, outgoing: null }, confirmed: true, trusted: true }))
+        .toEqual({ ok: false, reason: 'account-settings-changed' });
+      expect(calls.updated).toEqual([]);
+    });
+
+    test('RFC 6186 §4: an update never switches IMAP to POP3', async () => {
+      const { experiment, calls } = fakeExperiment(() => true, [alice]);
+      const withPop = [...spoofed, srv(`_pop3s._tcp.${U}`, 0, 0, 995, `pop.${U}`)];
+      const { handle } = handlerWith(withPop, experiment, { ad: false });
+      const pop: ServerRef = { protocol: 'pop3', hostname: `pop.${U}`, port: 995, security: 'tls' };
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown: { incoming: pop, outgoing: null }, confirmed: true, trusted: true }))
+        .toEqual({ ok: false, reason: 'account-bad-settings' });
+      expect(calls.updated).toEqual([]);
+    });
+  });
+
+  test('opening the account list asks SRV only, once per domain, and nothing while the results are cached', async () => {
+    const bob: ExistingAccount = { ...eve, accountId: 'account4', address: `bob@${D}` };
+    const nobody: ExistingAccount = { ...eve, accountId: 'account5', address: 'carol@nothing.test' };
+    const { experiment } = fakeExperiment(() => true, [eve, bob, nobody]);
+    const { handle, resolver } = handlerWith(ZONE, experiment);
+    await handle({ type: 'listAccounts' });
+    // Six SRV labels for each of the two domains; no MTA-STS, TLS-RPT, MX or TLSA query.
+    expect(resolver.calls.map((c) => c.type)).toEqual(Array(12).fill('SRV'));
+    const again = await handle({ type: 'listAccounts' });
+    expect(resolver.calls).toHaveLength(12);
+    // Found settings come from the cache (their TTL); the empty domain is not asked again for a while.
+    expect(again.accounts.map((a) => [a.fromCache, a.published?.level ?? null])).toEqual([[true, 'tls'], [true, 'tls'], [false, null]]);
   });
 
   test("RFC 6186 §4: a reported failure re-queries only the account's own protocol", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { assessServer } from '../../src/core/accounts/assess-account.ts';
+import { accountLevel, assessServer } from '../../src/core/accounts/assess-account.ts';
 import { chooseLogin, planAccount, serverSettings } from '../../src/core/accounts/plan-account.ts';
+import type { ServerRef } from '../../src/core/accounts/match-shown.ts';
 import { srv } from '../support/fake-resolver.ts';
 import { discoverIn } from '../support/discovery.ts';
 
@@ -11,9 +12,13 @@ const both = [
   srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
 ];
 
+const shownIn = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' } as const;
+const shownOut = { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' } as const;
+const shown = (address: string, incoming: ServerRef = shownIn, outgoing: ServerRef = shownOut) => ({ address, incoming, outgoing });
+
 describe('planAccount', () => {
-  test('uses the chosen settings and RFC 6186 §4 username order', async () => {
-    const plan = planAccount(await discoverIn(both, 'Alice@example.test'), false);
+  test('uses the servers shown and RFC 6186 §4 username order', async () => {
+    const plan = planAccount(await discoverIn(both, 'Alice@example.test'), shown('Alice@example.test'), false);
     expect(plan.ok && { incoming: serverSettings(plan.plan.incoming, 'x'), usernames: plan.plan.usernames }).toEqual({
       incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', username: 'x' },
       usernames: ['Alice@example.test', 'Alice'],
@@ -23,12 +28,23 @@ describe('planAccount', () => {
   test('RFC 6186 §6: unverified needs confirmation', async () => {
     const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
     const discovery = await discoverIn(outside, 'a@example.test', { ad: false });
-    expect(planAccount(discovery, false)).toEqual({ ok: false, reason: 'account-unverified' });
-    expect(planAccount(discovery, true).ok).toBe(true);
+    const seen = shown('a@example.test', { ...shownIn, hostname: 'imap.provider.test' }, { ...shownOut, hostname: 'smtp.provider.test' });
+    expect(planAccount(discovery, seen, false)).toEqual({ ok: false, reason: 'account-unverified' });
+    expect(planAccount(discovery, seen, true).ok).toBe(true);
+  });
+
+  test.each([
+    { name: 'another host', change: { incoming: { ...shownIn, hostname: 'imap.attacker.test' } } },
+    { name: 'another port', change: { outgoing: { ...shownOut, port: 2465 } } },
+    { name: 'STARTTLS instead of TLS', change: { incoming: { ...shownIn, security: 'starttls' } } },
+    { name: 'another address', change: { address: 'bob@example.test' } },
+  ] as const)('RFC 6186 §6: a plan that differs from what was shown ($name) is refused', async ({ change }) => {
+    const discovery = await discoverIn(both, 'a@example.test');
+    expect(planAccount(discovery, { ...shown('a@example.test'), ...change }, true)).toEqual({ ok: false, reason: 'account-settings-changed' });
   });
 
   test('no account without both an incoming and an outgoing server', async () => {
-    expect(planAccount(await discoverIn([both[0]!]), true)).toEqual({ ok: false, reason: 'account-incomplete' });
+    expect(planAccount(await discoverIn([both[0]!]), shown('alice@example.test'), true)).toEqual({ ok: false, reason: 'account-incomplete' });
   });
 });
 
@@ -59,8 +75,42 @@ describe('proposeUpdate', () => {
     const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
     const discovery = await discoverIn([...both, srv(`_pop3s._tcp.${D}`, 0, 1, 995, `pop.${D}`)]);
     const weakPop = { protocol: 'pop3', hostname: `pop.${D}`, port: 110, security: 'starttls' as const };
-    expect(proposeUpdate(weakPop, null, discovery)).toEqual({ incoming: expect.objectContaining({ protocol: 'pop3', hostname: `pop.${D}`, port: 995, security: 'tls' }), outgoing: null });
+    expect(proposeUpdate(weakPop, null, discovery)).toEqual({
+      incoming: expect.objectContaining({ protocol: 'pop3', hostname: `pop.${D}`, port: 995, security: 'tls' }), outgoing: null, verified: true,
+    });
     const fine = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const };
     expect(proposeUpdate(fine, { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' }, discovery)).toBeNull();
+  });
+});
+
+describe('RFC 6186 §6: unverified published servers are no yardstick', () => {
+  const spoofed = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.attacker.test')];
+  const own = { protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' as const };
+
+  test('an account on its own domain is not "weaker" than servers nothing vouches for', async () => {
+    const discovery = await discoverIn(spoofed, 'a@example.test', { ad: false });
+    expect(assessServer(own, discovery)).toEqual([]);
+    expect(accountLevel([own], discovery)).toBe('starttls');
+  });
+
+  test('they are offered only as unverified, never as an improvement', async () => {
+    const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
+    const discovery = await discoverIn(spoofed, 'a@example.test', { ad: false });
+    expect(proposeUpdate(own, null, discovery)).toMatchObject({ incoming: { hostname: 'imap.attacker.test' }, outgoing: null, verified: false });
+  });
+
+  test('with DNSSEC they vouch: the same account is weaker, and the move is verified', async () => {
+    const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
+    const discovery = await discoverIn(spoofed, 'a@example.test', { ad: true });
+    expect(assessServer(own, discovery)).toEqual(['weak-starttls-while-tls-offered', 'weak-host-not-in-srv']);
+    expect(proposeUpdate(own, null, discovery)).toMatchObject({ incoming: { hostname: 'imap.attacker.test' }, verified: true });
+  });
+
+  test.each([
+    { name: 'in the domain', server: own, level: 'starttls' },
+    { name: 'plain text', server: { ...own, security: 'plain' as const }, level: 'none' },
+    { name: 'outside the domain, unpublished', server: { ...own, hostname: 'mail.elsewhere.test', security: 'tls' as const }, level: 'unverified' },
+  ])('accountLevel: $name', async ({ server, level }) => {
+    expect(accountLevel([server], await discoverIn(spoofed, 'a@example.test', { ad: false }))).toBe(level);
   });
 });

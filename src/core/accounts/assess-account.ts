@@ -1,6 +1,13 @@
-// How an existing account compares with what its domain publishes (RFC 8314 §5.1, RFC 6186 §3).
+// How an existing account compares with what its domain publishes (RFC 8314 §5.1, RFC 6186 §3, §6).
+// Only published servers that something vouches for count as "better": an unverified answer is
+// never an improvement (docs/trust.md).
+import { parseHostname } from '../address/parse-hostname.ts';
+import type { BadgeLevel } from '../badge.ts';
 import type { Discovery, Setting } from '../discovery/discover.ts';
+import { isInDomain } from '../discovery/is-in-domain.ts';
 import type { WeaknessReason } from '../reasons.ts';
+import { isVerified } from '../trust/verified-by.ts';
+import { publishedSettings } from './match-shown.ts';
 
 export interface ExistingServer {
   readonly protocol: string;
@@ -9,33 +16,62 @@ export interface ExistingServer {
   readonly security: 'tls' | 'starttls' | 'plain';
 }
 
-/** The weaknesses of one configured server against the domain's SRV records. */
+const normalHost = (hostname: string): string => hostname.toLowerCase().replace(/\.$/, '');
+const sameProtocol = (discovery: Discovery, server: ExistingServer): Setting[] =>
+  publishedSettings(discovery).filter((s) => s.protocol === server.protocol);
+const publishes = (s: Setting, server: ExistingServer): boolean =>
+  s.hostname === normalHost(server.hostname) && s.port === server.port && s.security === server.security;
+
+/** The weaknesses of one configured server against the domain's verified SRV records. */
 export function assessServer(server: ExistingServer, discovery: Discovery): WeaknessReason[] {
-  const published: Setting[] = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
-  const sameProtocol = published.filter((s) => s.protocol === server.protocol);
-  if (sameProtocol.length === 0) return server.security === 'plain' ? ['weak-plaintext'] : [];
-  const weaknesses: WeaknessReason[] = [];
-  if (server.security === 'plain') weaknesses.push('weak-plaintext');
+  const weaknesses: WeaknessReason[] = server.security === 'plain' ? ['weak-plaintext'] : [];
+  const verified = sameProtocol(discovery, server).filter(isVerified);
+  if (verified.length === 0) return weaknesses;
   // RFC 8314 §5.1: STARTTLS while the domain offers implicit TLS for the same protocol.
-  if (server.security === 'starttls' && sameProtocol.some((s) => s.security === 'tls')) weaknesses.push('weak-starttls-while-tls-offered');
-  const host = server.hostname.toLowerCase().replace(/\.$/, '');
-  if (!sameProtocol.some((s) => s.hostname === host)) weaknesses.push('weak-host-not-in-srv');
+  if (server.security === 'starttls' && verified.some((s) => s.security === 'tls')) weaknesses.push('weak-starttls-while-tls-offered');
+  if (!verified.some((s) => s.hostname === normalHost(server.hostname))) weaknesses.push('weak-host-not-in-srv');
   return weaknesses;
 }
 
 export interface UpdateProposal {
   readonly incoming: Setting | null;
   readonly outgoing: Setting | null;
+  /** Every proposed server is vouched for; otherwise only the user's explicit trust may apply it. */
+  readonly verified: boolean;
 }
 
 /**
- * The published settings a weaker account could move to: same protocol only (RFC 6186 §4: never
- * IMAP<->POP3 without the user), the best candidate in the order they would be tried.
+ * The published settings an account could move to: same protocol only (RFC 6186 §4: never
+ * IMAP<->POP3 without the user). A weaker account is offered the best verified server; when only
+ * unverified servers differ from the account, they are offered as such, never as an improvement.
  */
 export function proposeUpdate(incoming: ExistingServer, outgoing: ExistingServer | null, discovery: Discovery): UpdateProposal | null {
-  const tried = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
-  const best = (server: ExistingServer | null): Setting | null =>
-    server === null || assessServer(server, discovery).length === 0 ? null : tried.find((s) => s.protocol === server.protocol) ?? null;
-  const proposal = { incoming: best(incoming), outgoing: best(outgoing) };
-  return proposal.incoming === null && proposal.outgoing === null ? null : proposal;
+  if (discovery.status !== 'found') return null;
+  const servers = [incoming, outgoing];
+  const better = (server: ExistingServer | null): Setting | null =>
+    server === null || assessServer(server, discovery).length === 0 ? null : sameProtocol(discovery, server).find(isVerified) ?? null;
+  const [betterIn = null, betterOut = null] = servers.map(better);
+  if (betterIn !== null || betterOut !== null) return { incoming: betterIn, outgoing: betterOut, verified: true };
+  const other = (server: ExistingServer | null): Setting | null => {
+    if (server === null) return null;
+    const published = sameProtocol(discovery, server);
+    return published.some((s) => publishes(s, server)) ? null : published[0] ?? null;
+  };
+  const [otherIn = null, otherOut = null] = servers.map(other);
+  return otherIn === null && otherOut === null ? null : { incoming: otherIn, outgoing: otherOut, verified: false };
+}
+
+/**
+ * The level an account really gets from its own servers (the badge rules): plain text is none; a
+ * server outside the domain that no DNSSEC-validated record names is unverified; STARTTLS is starttls.
+ */
+export function accountLevel(servers: readonly ExistingServer[], discovery: Discovery): BadgeLevel {
+  if (discovery.status !== 'found' || servers.some((s) => s.security === 'plain')) return 'none';
+  const vouched = (server: ExistingServer): boolean => {
+    const host = parseHostname(normalHost(server.hostname));
+    const inDomain = host.ok && isInDomain(host.hostname, discovery.domain);
+    return inDomain || sameProtocol(discovery, server).some((s) => publishes(s, server) && s.dnssec);
+  };
+  if (!servers.every(vouched)) return 'unverified';
+  return servers.some((s) => s.security === 'starttls') ? 'starttls' : 'tls';
 }

@@ -1,7 +1,8 @@
-// What an account is created with, decided in the core: the chosen settings, the RFC 6186 §4
-// username order, and the refusals (unconfirmed out-of-domain targets, missing services).
+// What an account is created with, decided in the core: exactly the servers the user saw (when
+// still published and vouched for, or confirmed), the RFC 6186 §4 username order, and the refusals.
 import type { Discovery, Setting } from '../discovery/discover.ts';
 import type { AccountReason } from '../reasons.ts';
+import { matchShown, type ServerRef } from './match-shown.ts';
 
 export interface ServerSettings {
   readonly protocol: 'imap' | 'pop3' | 'smtp';
@@ -19,14 +20,25 @@ export interface AccountPlan {
   readonly usernames: readonly string[];
 }
 
+/** What the popup showed when the user asked for the account. */
+export interface ShownAccount {
+  readonly address: string;
+  readonly incoming: ServerRef;
+  readonly outgoing: ServerRef;
+}
+
 export type PlanResult = { ok: true; plan: AccountPlan } | { ok: false; reason: AccountReason };
 
-/** RFC 6186 §6: an `unverified` result is used only once the user confirmed it. */
-export function planAccount(discovery: Discovery, confirmed: boolean): PlanResult {
-  const { incoming, outgoing } = discovery;
-  if (discovery.status !== 'found' || incoming === null || outgoing === null) return { ok: false, reason: 'account-incomplete' };
-  if (discovery.badge.level === 'unverified' && !confirmed) return { ok: false, reason: 'account-unverified' };
-  return { ok: true, plan: { address: discovery.address, incoming, outgoing, usernames: incoming.usernames } };
+/** RFC 6186 §6: the shown servers, checked against a fresh `discovery`; `trusted` = the user confirmed them. */
+export function planAccount(discovery: Discovery, shown: ShownAccount, trusted: boolean): PlanResult {
+  if (discovery.status !== 'found' || discovery.incoming === null || discovery.outgoing === null) return { ok: false, reason: 'account-incomplete' };
+  if (shown.address !== discovery.address) return { ok: false, reason: 'account-settings-changed' };
+  if (shown.incoming.protocol === 'smtp' || shown.outgoing.protocol !== 'smtp') return { ok: false, reason: 'account-bad-settings' };
+  const incoming = matchShown(discovery, shown.incoming, trusted);
+  if (!incoming.ok) return incoming;
+  const outgoing = matchShown(discovery, shown.outgoing, trusted);
+  if (!outgoing.ok) return outgoing;
+  return { ok: true, plan: { address: discovery.address, incoming: incoming.setting, outgoing: outgoing.setting, usernames: incoming.setting.usernames } };
 }
 
 export function serverSettings(setting: Setting, username: string): ServerSettings {

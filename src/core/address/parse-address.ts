@@ -24,10 +24,17 @@ const QUOTED = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\u{10FFFF}]|\\[\x20-\x7e]
 // Before IDNA only LDH, dots and non-ASCII may appear; '/', ':', '%', '@' would steer a URL parser.
 const DOMAIN_CHARS = /^[A-Za-z0-9.\u0080-\u{10FFFF}-]+$/u;
 const utf8 = new TextEncoder();
+// Controls, format characters (bidi overrides, zero-width, BOM) and line/paragraph separators make an
+// address read differently from what is stored (Unicode TR 36 §2); RFC 6531 mailboxes never need them.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+// Only ASCII white space is trimmed: anything else stays in the input and is judged.
+const OUTER_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+/** Names that can never be a mail domain: RFC 6761 §6.4, RFC 6762 §3, RFC 7686 §2, RFC 8375 §6. */
+export const SPECIAL_USE_DOMAINS = ['localhost', 'invalid', 'local', 'onion', 'home.arpa'] as const;
 
 /** Parses `input` or says precisely why not; nothing is queried for a refused address. */
 export function parseAddress(input: string, platform: Pick<Platform, 'toAscii'>): AddressResult {
-  const text = input.trim();
+  const text = input.replace(OUTER_SPACE, '');
   if (text === '') return fail('address-empty');
   const at = text.lastIndexOf('@');
   if (at < 0) return fail('address-missing-at');
@@ -36,6 +43,7 @@ export function parseAddress(input: string, platform: Pick<Platform, 'toAscii'>)
   if (localPart === '') return fail('address-empty-local-part');
   if (rawDomain === '') return fail('address-empty-domain');
 
+  if (INVISIBLE.test(localPart)) return fail('address-invisible-characters');
   const mailbox = parseLocalPart(localPart);
   if (mailbox === null) return fail('address-local-part-invalid');
   if (utf8.encode(localPart).length > MAX_LOCAL_PART_OCTETS) return fail('address-local-part-too-long');
@@ -72,5 +80,7 @@ function normaliseDomain(
   // ASCII names skip the URL parser, which would turn `127.1` or `0x7f.1` into an IPv4 address.
   const ascii = /^[\x00-\x7f]*$/.test(withoutDot) ? withoutDot : platform.toAscii(withoutDot);
   if (ascii === null || ascii === '') return fail('domain-idna-failed');
-  return parseHostname(ascii);
+  const host = parseHostname(ascii);
+  if (host.ok && SPECIAL_USE_DOMAINS.some((d) => host.hostname === d || host.hostname.endsWith(`.${d}`))) return fail('domain-special-use');
+  return host;
 }

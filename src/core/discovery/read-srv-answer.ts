@@ -23,7 +23,15 @@ export interface RejectedRecord {
   readonly target: string;
   readonly port: number;
   readonly reason: RejectReason;
+  /** For 'records-over-limit': how many records of the label were set aside (target and port are empty). */
+  readonly count?: number;
 }
+
+/**
+ * Records read per label: no real domain needs more, and a 64 KiB answer holds thousands, each of
+ * which would be kept, cached and shown. The lowest priority values are kept (RFC 2782 tries them first).
+ */
+export const MAX_SRV_RECORDS_PER_LABEL = 16;
 
 export type SrvAnswer =
   | { kind: 'candidates'; candidates: readonly Candidate[]; rejected: readonly RejectedRecord[] }
@@ -41,8 +49,11 @@ export function readSrvAnswer(
   if (srv.length === 1 && first?.target === '.') return { kind: 'not-offered' };
   const candidates: Candidate[] = [];
   const rejected: RejectedRecord[] = [];
-  for (const record of srv) {
-    if (record.target === '.') continue; // a "." among real targets carries no meaning: skip it
+  // A "." among real targets carries no meaning: skip it.
+  const real = srv.filter((r) => r.target !== '.').sort((a, b) => a.priority - b.priority);
+  const over = real.length - MAX_SRV_RECORDS_PER_LABEL;
+  if (over > 0) rejected.push({ label: service.label, target: '', port: 0, reason: 'records-over-limit', count: over });
+  for (const record of real.slice(0, MAX_SRV_RECORDS_PER_LABEL)) {
     const host = parseHostname(record.target);
     if (!host.ok) {
       rejected.push({ label: service.label, target: record.target, port: record.port, reason: 'target-invalid' });

@@ -1,14 +1,14 @@
 // RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
 // the lookup for the failing protocol only.
 import type { EmailAddress } from '../address/parse-address.ts';
-import { DISCOVERY_PREFIX } from '../cache-keys.ts';
+import { DISCOVERY_PREFIX, touchCacheKey } from '../cache-keys.ts';
 import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import type { Platform } from '../platform.ts';
 import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
 import { loginNames } from './login-names.ts';
 import type { Protocol } from './service-labels.ts';
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const cacheKey = (domain: string): string => `${DISCOVERY_PREFIX}${domain}`;
 
 interface CacheEntry {
@@ -22,8 +22,12 @@ export async function discoverWithCache(address: EmailAddress, options: Discover
   const storage = platform.storage;
   if (storage === undefined) return discover(address, options, platform);
   const started = platform.now();
-  const entry = readEntry(await storage.get(cacheKey(address.domain)));
-  if (entry !== null && started < entry.expiresAt) {
+  const key = cacheKey(address.domain);
+  const entry = readEntry(await storage.get(key));
+  // An entry made without transport checks does not answer a lookup that asks for them.
+  const complete = entry !== null && (options.transport !== true || entry.discovery.transport !== null);
+  if (entry !== null && complete && started < entry.expiresAt) {
+    await touchCacheKey(storage, key);
     return { ...forAddress(entry.discovery, address), fromCache: true, timing: { elapsedMs: platform.now() - started, queries: 0 } };
   }
   const fresh = await discover(address, options, platform);
@@ -74,7 +78,9 @@ async function store(discovery: Discovery, platform: Platform): Promise<void> {
   const ttl = Math.min(...settings.map((s) => s.ttl));
   if (!(ttl > 0)) return;
   const entry: CacheEntry = { version: CACHE_VERSION, expiresAt: platform.now() + ttl * 1000, discovery };
-  await platform.storage.set(cacheKey(discovery.domain), entry);
+  const key = cacheKey(discovery.domain);
+  await platform.storage.set(key, entry);
+  await touchCacheKey(platform.storage, key);
 }
 
 /** Storage is outside our control (another version, a hand edit): anything odd reads as a miss. */

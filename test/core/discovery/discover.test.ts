@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { discover } from '../../../src/core/discovery/discover.ts';
-import { fakeResolver, srv, testPlatform } from '../../support/fake-resolver.ts';
+import { MAX_CACHE_ENTRIES } from '../../../src/core/cache-keys.ts';
+import { MAX_SRV_RECORDS_PER_LABEL } from '../../../src/core/discovery/read-srv-answer.ts';
+import { discoverWithCache } from '../../../src/core/discovery/settings-cache.ts';
+import { fakeResolver, srv, testPlatform, zoneResolver } from '../../support/fake-resolver.ts';
+import { memoryStorage } from '../../support/memory-storage.ts';
 import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';
 
 const D = 'example.test';
@@ -99,5 +103,36 @@ describe('discover', () => {
     const result = await discoverIn(zone, 'alice@example.test', { options: { ...OPTIONS, transport: true, only: 'imap' } });
     expect(result.transport).toBeNull();
     expect(result.resolver.calls.every((c) => c.type === 'SRV')).toBe(true);
+  });
+});
+
+describe('storage cannot be filled from DNS', () => {
+  // About 50 KB of SRV records under one label: a hostile or broken zone, not a real one.
+  const flood = Array.from({ length: 1000 }, (_, i) => srv(`_imaps._tcp.${D}`, 1000 - i, 1, 993, `h${i}.${D}`));
+
+  test('at most MAX_SRV_RECORDS_PER_LABEL are read per label, lowest priority first; the rest is one reported entry', async () => {
+    const result = await discoverIn([...flood, zone[1]!]);
+    const incoming = [result.incoming, ...result.alternatives].filter((s) => s?.protocol === 'imap');
+    expect(incoming).toHaveLength(MAX_SRV_RECORDS_PER_LABEL);
+    // Priorities 1..16 are kept: h999 has priority 1.
+    expect(result.incoming?.hostname).toBe(`h999.${D}`);
+    expect(result.rejected).toEqual([{ label: '_imaps._tcp', target: '', port: 0, reason: 'records-over-limit', count: 1000 - MAX_SRV_RECORDS_PER_LABEL }]);
+  });
+
+  test('the cache keeps at most MAX_CACHE_ENTRIES domains, least recently used out, and a hit counts as a use', async () => {
+    const storage = memoryStorage();
+    const records = (domain: string) => [srv(`_imaps._tcp.${domain}`, 0, 1, 993, `imap.${domain}`), srv(`_submissions._tcp.${domain}`, 0, 1, 465, `smtp.${domain}`)];
+    const domains = Array.from({ length: MAX_CACHE_ENTRIES + 1 }, (_, i) => `d${i}.test`);
+    const resolver = zoneResolver(domains.flatMap(records));
+    const platform = testPlatform(resolver.fetch, { storage });
+    await discoverWithCache(address('a@d0.test'), OPTIONS, platform);
+    await discoverWithCache(address('a@d1.test'), OPTIONS, platform);
+    await discoverWithCache(address('a@d0.test'), OPTIONS, platform); // a hit: d0 is now the most recent
+    for (const domain of domains.slice(2)) await discoverWithCache(address(`a@${domain}`), OPTIONS, platform);
+    const cached = [...storage.data.keys()].filter((k) => k.startsWith('discovery:'));
+    expect(cached).toHaveLength(MAX_CACHE_ENTRIES);
+    expect(cached).toContain('discovery:d0.test');
+    expect(cached).not.toContain('discovery:d1.test');
+    expect(storage.data.get('cache-index')).toHaveLength(MAX_CACHE_ENTRIES);
   });
 });

@@ -1,0 +1,43 @@
+// The one rule every path that applies settings obeys (RFC 6186 §6, docs/trust.md): only servers the
+// user saw, still published now, and vouched for — or confirmed by the user for exactly what was shown.
+import type { Discovery, Setting } from '../discovery/discover.ts';
+import type { Protocol, Security } from '../discovery/service-labels.ts';
+import type { AccountReason } from '../reasons.ts';
+import { isVerified } from '../trust/verified-by.ts';
+
+/** A server as the user saw it: what a confirmation covers. */
+export interface ServerRef {
+  readonly protocol: Protocol;
+  readonly hostname: string;
+  readonly port: number;
+  readonly security: Security;
+}
+
+export type ShownResult =
+  | { readonly ok: true; readonly setting: Setting }
+  | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | 'account-unverified'> };
+
+export function serverRef(s: ServerRef): ServerRef {
+  return { protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security };
+}
+
+export function sameServer(a: ServerRef, b: ServerRef): boolean {
+  return a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port && a.security === b.security;
+}
+
+/** Every server the domain publishes now, in the order they would be tried. */
+export function publishedSettings(discovery: Discovery): Setting[] {
+  return [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
+}
+
+/**
+ * The published setting that is exactly `shown`, when something vouches for it or `trusted` (the
+ * user's confirmation of what was shown). A server no longer published is refused: the user must
+ * look again rather than have a later answer applied unseen.
+ */
+export function matchShown(discovery: Discovery, shown: ServerRef, trusted: boolean): ShownResult {
+  const setting = discovery.status === 'found' ? publishedSettings(discovery).find((s) => sameServer(s, shown)) : undefined;
+  if (setting === undefined) return { ok: false, reason: 'account-settings-changed' };
+  if (!isVerified(setting) && !trusted) return { ok: false, reason: 'account-unverified' };
+  return { ok: true, setting };
+}

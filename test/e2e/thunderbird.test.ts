@@ -200,25 +200,31 @@ describe('Thunderbird', () => {
       });
     });
 
+    const FRANK_SHOWN = {
+      address: 'frank@outside.test',
+      incoming: { protocol: 'imap', hostname: 'imap.provider.test', port: 993, security: 'tls' },
+      outgoing: { protocol: 'smtp', hostname: 'smtp.provider.test', port: 465, security: 'tls' },
+    };
+
     test('RFC 6186 §6: an unverified configuration is refused without the user\'s confirmation', async () => {
       const result = await createThroughPopup('frank@outside.test');
       expect(result.buttonDisabled).toBe(true);
       // The background refuses it too, whatever a page asks.
       const direct = await tb.marionette.executeAsync<unknown>(`
-        const [id, done] = arguments;
+        const [id, shownJson, done] = arguments;
         ${HELPERS}
         (async () => {
           const popup = await openPage(id, 'popup/popup.html');
           const page = popup.doc.defaultView.wrappedJSObject;
           const request = new page.Object();
           request.type = 'createAccount';
-          request.address = 'frank@outside.test';
-          request.confirmed = false;
+          request.shown = page.JSON.parse(shownJson);
+          request.trusted = false;
           const answer = await page.browser.runtime.sendMessage(request);
           popup.close();
           done(JSON.parse(JSON.stringify(answer)));
         })().catch((e) => done('script error: ' + e));
-      `, [tb.addonId]);
+      `, [tb.addonId, JSON.stringify(FRANK_SHOWN)]);
       expect(direct).toEqual({ ok: false, reason: 'account-unverified' });
       expect(await readBack('frank@outside.test')).toBeNull();
     });
@@ -290,7 +296,9 @@ describe('Thunderbird', () => {
       `, [tb.addonId]);
       expect(result.before).toBe('TLS');
       expect(result.after).toBe('STLS');
-      expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)Uses STARTTLS although the domain offers SSL/TLS from the first byte.'
+      expect(result.list).toBe('eve@example.test: IMAP imap.example.test:143 (STARTTLS)This account: Encrypted with STARTTLS'
+        + 'What the domain publishes: Secure: TLS from the first byte, both waysThe DNS answers were validated with DNSSEC.'
+        + 'Uses STARTTLS although the domain offers SSL/TLS from the first byte.'
         + 'Use the published settings: imap.example.test:993 SSL/TLS' + 'It fails to connect: look up its servers again');
     });
 
@@ -323,8 +331,106 @@ describe('Thunderbird', () => {
       expect(result.offer).toBe('Use the published settings: imap.example.test:993 SSL/TLS');
       expect(result.confirm).toBe('Confirm: change the account to imap.example.test:993 SSL/TLS');
       expect(result.unconfirmed).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
-      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)Matches what the domain publishes.It fails to connect: look up its servers again');
+      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)This account: Secure: TLS from the first byte, both ways'
+        + 'What the domain publishes: Secure: TLS from the first byte, both waysThe DNS answers were validated with DNSSEC.'
+        + 'Matches what the domain publishes.It fails to connect: look up its servers again');
       expect(await readBack('eve@example.test')).toMatchObject({ type: 'imap', hostName: 'imap.example.test', port: 993, socketType: 3 });
+    });
+
+    test('RFC 6186 §6: unsigned answers naming another domain never move an account by two clicks; only trusting exactly them does', async () => {
+      const result = await tb.marionette.executeAsync<{ row: string; disabled: boolean; refused: unknown; stillOwn: boolean; moved: string }>(`
+        const [id, shownJson, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          // alice@upd.test uses the domain's own host; upd.test publishes, unsigned, imap/smtp.attacker.test.
+          const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+          const server = MailServices.accounts.createIncomingServer('alice@upd.test', 'imap.upd.test', 'imap');
+          server.port = 143;
+          server.socketType = Ci.nsMsgSocketType.alwaysSTARTTLS;
+          server.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+          const outgoing = MailServices.outgoingServer.createServer('smtp');
+          outgoing.QueryInterface(Ci.nsISmtpServer).hostname = 'smtp.upd.test';
+          outgoing.QueryInterface(Ci.nsISmtpServer).port = 587;
+          outgoing.socketType = Ci.nsMsgSocketType.alwaysSTARTTLS;
+          const identity = MailServices.accounts.createIdentity();
+          identity.email = 'alice@upd.test';
+          identity.smtpServerKey = outgoing.key;
+          const account = MailServices.accounts.createAccount();
+          account.addIdentity(identity);
+          account.incomingServer = server;
+
+          const popup = await openPage(id, 'popup/popup.html');
+          const d = popup.doc;
+          const item = await until(() => [...d.querySelectorAll('#account-list li')].find((li) => li.textContent.startsWith('alice@upd.test')
+            && [...li.querySelectorAll('button')].some((b) => b.textContent.startsWith('Move to these unverified'))), 'the unverified offer');
+          const row = item.textContent;
+          const button = [...item.querySelectorAll('button')].find((b) => b.textContent.startsWith('Move to these unverified'));
+          const disabled = button.disabled;
+          button.click();
+          button.click();
+          // Whatever a page asks, the background refuses servers nobody vouched for and the user did not trust.
+          const page = d.defaultView.wrappedJSObject;
+          const request = new page.Object();
+          request.type = 'updateAccount';
+          request.accountId = account.key;
+          request.shown = page.JSON.parse(shownJson);
+          request.confirmed = true;
+          request.trusted = false;
+          const refused = JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(request)));
+          const stillOwn = account.incomingServer.hostname === 'imap.upd.test';
+          item.querySelector('input.update-trust').click();
+          button.click();
+          button.click();
+          const moved = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('alice@upd.test: IMAP imap.attacker.test:993')), 'the moved account');
+          popup.close();
+          done({ row, disabled, refused, stillOwn, moved });
+        })().catch((e) => done({ row: 'script error: ' + e, disabled: false, refused: null, stillOwn: false, moved: '' }));
+      `, [tb.addonId, JSON.stringify({ incoming: { protocol: 'imap', hostname: 'imap.attacker.test', port: 993, security: 'tls' },
+        outgoing: { protocol: 'smtp', hostname: 'smtp.attacker.test', port: 465, security: 'tls' } })]);
+      expect(result.row).toContain('This account: Encrypted with STARTTLS');
+      expect(result.row).toContain('What the domain publishes: Unverified: confirm before use');
+      expect(result.row).toContain('nothing vouches for them');
+      expect(result.row).not.toContain('does not publish');
+      expect(result.disabled).toBe(true);
+      expect(result.refused).toEqual({ ok: false, reason: 'account-unverified' });
+      expect(result.stillOwn).toBe(true);
+      expect(result.moved).toContain('alice@upd.test: IMAP imap.attacker.test:993 (SSL/TLS)');
+      expect(await readBack('alice@upd.test')).toMatchObject({ hostName: 'imap.attacker.test', port: 993, socketType: 3, smtpHost: 'smtp.attacker.test', smtpPort: 465, smtpSocketType: 3 });
+    });
+
+    test('RFC 6186 §6: the trust tick belongs to what was shown — typing another address clears it, and a changed answer is refused', async () => {
+      const result = await tb.marionette.executeAsync<{ enabled: boolean; tickAfterEdit: boolean; createHidden: boolean; badgeAfterEdit: number; changed: unknown }>(`
+        const [id, shown, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const p = popup.doc;
+          await until(() => p.getElementById('go').textContent !== '', 'the popup to localise');
+          p.getElementById('address').value = 'grace@outside.test';
+          p.getElementById('go').click();
+          await until(() => p.getElementById('status').textContent.includes('outside.test') && !p.getElementById('create').hidden, 'the result');
+          p.getElementById('trust').click();
+          const enabled = !p.getElementById('create-account').disabled;
+          const input = p.getElementById('address');
+          input.value = 'grace@outside.tes';
+          input.dispatchEvent(new p.defaultView.Event('input'));
+          const tickAfterEdit = p.getElementById('trust').checked;
+          const createHidden = p.getElementById('create').hidden;
+          const badgeAfterEdit = p.querySelectorAll('#badge *').length;
+          // The user trusted provider.test; a request naming any other server is refused before any login.
+          const page = p.defaultView.wrappedJSObject;
+          const request = new page.Object();
+          request.type = 'createAccount';
+          request.shown = page.JSON.parse(shown);
+          request.trusted = true;
+          request.password = 'secret';
+          const changed = JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(request)));
+          popup.close();
+          done({ enabled, tickAfterEdit, createHidden, badgeAfterEdit, changed });
+        })().catch((e) => done({ enabled: false, tickAfterEdit: true, createHidden: false, badgeAfterEdit: -1, changed: 'script error: ' + e }));
+      `, [tb.addonId, JSON.stringify({ ...FRANK_SHOWN, address: 'grace@outside.test', incoming: { ...FRANK_SHOWN.incoming, hostname: 'imap.attacker.test' } })]);
+      expect(result).toEqual({ enabled: true, tickAfterEdit: false, createHidden: true, badgeAfterEdit: 0, changed: { ok: false, reason: 'account-settings-changed' } });
+      expect(await readBack('grace@outside.test')).toBeNull();
     });
 
     test('an address that already has an account is refused', async () => {

@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` needs nothing but Node (no resolver, no root, no port 443), so
+// `npx vitest run --project unit` works anywhere; `e2e` starts the real DoH resolver and the MTA-STS
+// policy server once for the run (test/support/global-resolver.ts). `npm test` runs both.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One real unbound DoH resolver for every test file (DESIGN §5 harness), stopped at the end.
-    globalSetup: ['test/support/global-resolver.ts'],
     testTimeout: 20000,
     hookTimeout: 30000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/support/global-resolver.ts'] } },
+    ],
   },
 });

@@ -1,19 +1,7 @@
-// The few extension APIs the pages use, from `browser` (Gecko, Chromium 156) or `chrome` (MV3 promises).
-// No polyfill here: it would double the popup bundle, and every target has promise-based APIs.
+// Text for the pages: messages from _locales through the one `browser` API (src/browser-api.ts).
+import { browser } from '../src/browser-api.ts';
 
-export interface StorageArea {
-  get(key: string | null): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-}
-
-export interface PageApi {
-  readonly runtime: { sendMessage(message: unknown): Promise<unknown>; openOptionsPage(): Promise<void> };
-  readonly i18n: { getMessage(name: string, substitutions?: string | string[]): string; getUILanguage(): string };
-  readonly storage: { readonly sync?: StorageArea; readonly local: StorageArea };
-}
-
-const scope = globalThis as { browser?: PageApi; chrome?: PageApi };
-export const api: PageApi = (scope.browser ?? scope.chrome) as PageApi;
+export const api = browser;
 
 /** A message from _locales; a missing one shows its name, so a gap is visible, not blank. */
 export function t(name: string, ...substitutions: (string | number)[]): string {

@@ -1,5 +1,6 @@
 // Popup wiring only: DOM events → connector → renderers (house style 12).
-import { serverRef, type Discovery } from '../src/core/index.ts';
+import { serverRef } from '../src/core/accounts/match-shown.ts';
+import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';

@@ -1,6 +1,7 @@
 // The settings tables, alternatives and ignored records. textContent only: host names, labels and
 // DNS-derived text can never become markup.
-import { MAX_SRV_RECORDS_PER_LABEL, type Discovery, type Setting } from '../src/core/index.ts';
+import { MAX_SRV_RECORDS_PER_LABEL } from '../src/core/discovery/read-srv-answer.ts';
+import type { Discovery, Setting } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
 
 export interface RenderOptions {

@@ -1,6 +1,6 @@
 // The Thunderbird Experiment (src/experiments/accounts) as a typed value; null outside Thunderbird.
 import type { ServerSettings } from '../core/index.ts';
-import type { Browser } from './browser.ts';
+import type { Browser } from '../browser-api.ts';
 
 export interface ExistingAccount {
   readonly accountId: string;

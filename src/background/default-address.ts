@@ -1,12 +1,8 @@
 // Thunderbird only: the default identity's address, to prefill the popup (permission accountsRead).
-import type { Browser } from './browser.ts';
-
-interface MailAccounts {
-  getDefault(): Promise<{ identities?: { email?: string }[] } | null>;
-}
+import type { Browser } from '../browser-api.ts';
 
 export async function defaultAddress(browser: Browser): Promise<string | null> {
-  const accounts = (browser as unknown as { accounts?: MailAccounts }).accounts;
+  const accounts = browser.accounts;
   if (accounts?.getDefault === undefined) return null; // Firefox, Chromium: no mail accounts
   try {
     const account = await accounts.getDefault();

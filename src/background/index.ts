@@ -1,7 +1,8 @@
 // Background entry: builds the platform and registers every listener at top level (MV3 wake-up).
 import { isRequest, SETTINGS_KEY } from '../protocol.ts';
 import { accountsExperiment } from './accounts-experiment.ts';
-import { browser } from './browser.ts';
+import type { Runtime } from 'webextension-polyfill';
+import { browser } from '../browser-api.ts';
 import { defaultAddress } from './default-address.ts';
 import { createHandler } from './handle-message.ts';
 import { browserPlatform } from './platform.ts';
@@ -20,13 +21,13 @@ const handle = createHandler({
   accounts: accountsExperiment(browser),
 });
 
-// Synchronous listener that claims only requests it knows; sendResponse + `true` is the form every
-// target honours (Chromium before promise-returning listeners included).
-browser.runtime.onMessage.addListener(((message: unknown, sender: { id?: string }, sendResponse: (response: unknown) => void) => {
-  if (sender.id !== browser.runtime.id || !isRequest(message)) return false;
-  handle(message).then(sendResponse, (error: unknown) => sendResponse({ failure: String(error) }));
-  return true;
-}) as unknown as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
+// Synchronous listener that answers with a promise only for requests it knows (the polyfill makes
+// that work in Chromium too); a bug in a handler crosses as {failure}, never as a thrown string.
+const answer = (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
+  if (sender.id !== browser.runtime.id || !isRequest(message)) return undefined;
+  return handle(message).catch((error: unknown) => ({ failure: String(error) }));
+};
+browser.runtime.onMessage.addListener(answer as Runtime.OnMessageListenerAsync);
 
 // Thunderbird: an account created by any means is checked the same way and sets the toolbar badge.
 // The event can fire before Thunderbird has attached the identity: look again a few times.
@@ -37,4 +38,4 @@ const checkCreated = (accountId: string, left: number): void => {
     if (report === null && left > 0) setTimeout(() => checkCreated(accountId, left - 1), RETRY_MS);
   });
 };
-(browser as unknown as { accounts?: { onCreated?: { addListener(fn: (id: string) => void): void } } }).accounts?.onCreated?.addListener((accountId) => checkCreated(accountId, RETRIES));
+browser.accounts?.onCreated?.addListener((accountId) => checkCreated(accountId, RETRIES));

@@ -1,7 +1,7 @@
 // The browser side of the core's Platform: the page's fetch, storage.local, the URL parser's IDNA.
 import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
 import { urlHostname } from '../parse-url.ts';
-import type { Browser } from './browser.ts';
+import type { Browser } from '../browser-api.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
   return {

@@ -1,6 +1,6 @@
 // The toolbar button's badge for the last lookup (DESIGN §4 levels), text from _locales.
 import type { BadgeLevel } from '../core/index.ts';
-import type { Browser } from './browser.ts';
+import type { Browser } from '../browser-api.ts';
 
 // Colours that keep white text readable (WCAG AA) on light and dark toolbars alike.
 export const BADGE_COLOURS: Record<BadgeLevel, string> = {

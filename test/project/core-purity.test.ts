@@ -46,3 +46,17 @@ describe('src/core purity', () => {
     for (const [name, pattern] of BANNED_GLOBALS) expect(pattern.test(text), `${file} uses ${name}`).toBe(false);
   });
 });
+
+describe('each third-party library in one adapter file', () => {
+  const all = ['src', 'popup'].flatMap(sources);
+  const importers = (library: string) => all.filter((f) => new RegExp(`from\\s+'${library}'`).test(readFileSync(f, 'utf8')));
+
+  test('webextension-polyfill is imported by src/browser-api.ts only (type imports aside)', () => {
+    const valueImports = all.filter((f) => /^import\s+(?!type\b)[^;]*from\s+'webextension-polyfill'/m.test(readFileSync(f, 'utf8')));
+    expect(valueImports).toEqual([join('src', 'browser-api.ts')]);
+  });
+
+  test('dns-packet is imported by src/core/dns/wire.ts only', () => {
+    expect(importers('dns-packet')).toEqual([join('src', 'core', 'dns', 'wire.ts')]);
+  });
+});

@@ -1,6 +1,7 @@
 // RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
 // the lookup for the failing protocol only.
 import type { EmailAddress } from '../address/parse-address.ts';
+import { parseHostname } from '../address/parse-hostname.ts';
 import { DISCOVERY_PREFIX, touchCacheKey } from '../cache-keys.ts';
 import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import type { Platform } from '../platform.ts';
@@ -8,7 +9,7 @@ import { discover, type Discovery, type DiscoveryOptions, type Setting } from '.
 import { loginNames } from './login-names.ts';
 import type { Protocol } from './service-labels.ts';
 
-const CACHE_VERSION = 2;
+export const CACHE_VERSION = 2;
 const cacheKey = (domain: string): string => `${DISCOVERY_PREFIX}${domain}`;
 
 interface CacheEntry {
@@ -90,8 +91,22 @@ function readEntry(value: unknown): CacheEntry | null {
   const discovery = entry.discovery as Partial<Discovery> | undefined;
   if (entry.version !== CACHE_VERSION || typeof entry.expiresAt !== 'number') return null;
   if (typeof discovery !== 'object' || discovery === null || discovery.status !== 'found') return null;
-  if (!Array.isArray(discovery.alternatives) || typeof discovery.badge !== 'object') return null;
+  if (!Array.isArray(discovery.alternatives) || typeof discovery.badge !== 'object' || discovery.badge === null) return null;
+  const sides = [discovery.incoming, discovery.outgoing];
+  if (sides.every((s) => s === null) || !sides.every((s) => s === null || isSetting(s)) || !discovery.alternatives.every(isSetting)) return null;
   return entry as CacheEntry;
+}
+
+const PROTOCOLS: readonly unknown[] = ['imap', 'pop3', 'smtp'];
+const SECURITY: readonly unknown[] = ['tls', 'starttls'];
+
+/** The fields a stored setting must have before anything would connect to it. */
+function isSetting(value: unknown): value is Setting {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<Setting>;
+  return PROTOCOLS.includes(s.protocol) && SECURITY.includes(s.security) && typeof s.hostname === 'string' && parseHostname(s.hostname).ok
+    && Number.isInteger(s.port) && (s.port ?? 0) > 0 && (s.port ?? 0) < 65536
+    && typeof s.inDomain === 'boolean' && typeof s.dnssec === 'boolean';
 }
 
 /** The entry is per domain; the address and its login names are the asker's (RFC 6186 §4). */

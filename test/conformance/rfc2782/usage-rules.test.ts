@@ -36,6 +36,27 @@ describe('RFC 2782 usage rules', () => {
     expect(shares.w0).toBeLessThan(0.02);
   });
 
+  test('RFC 2782: every later pick is weighted among the records not yet picked, not only the first', () => {
+    // After w10 is picked, the running sum restarts over w30 and w60: pick in [0, 90] → w30 31/91, w60 60/91.
+    const records = [r('w10', 0, 10), r('w30', 0, 30), r('w60', 0, 60)];
+    const random = seededRandom(77);
+    const second: Record<string, number> = { w30: 0, w60: 0 };
+    const third: Record<string, number> = { w10: 0, w30: 0, w60: 0 };
+    let afterW10 = 0;
+    for (let i = 0; i < 60000; i++) {
+      const order = orderSrvRecords(records, random).map((x) => x.id);
+      third[order[2]!] = (third[order[2]!] ?? 0) + 1;
+      if (order[0] !== 'w10') continue;
+      afterW10++;
+      second[order[1]!] = (second[order[1]!] ?? 0) + 1;
+    }
+    expect(second.w60! / afterW10).toBeCloseTo(60 / 91, 1);
+    expect(second.w30! / afterW10).toBeCloseTo(31 / 91, 1);
+    // The lightest record is the one most often left for last.
+    expect(third.w10).toBeGreaterThan(third.w30!);
+    expect(third.w30).toBeGreaterThan(third.w60!);
+  });
+
   test('RFC 2782: weight-0 records keep a small chance of being tried first', () => {
     const shares = firstPickShares([r('w0', 0, 0), r('w1000', 0, 1000)], 20000, 99);
     expect(shares.w0).toBeGreaterThan(0);

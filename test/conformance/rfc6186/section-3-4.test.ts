@@ -18,7 +18,7 @@ describe('RFC 6186 §3.4', () => {
     expect(result.incoming).toMatchObject({ protocol: 'imap', port: 993, security: 'tls' });
   });
 
-  test('RFC 6186 §3.4: a tie in priority goes to IMAP', async () => {
+  test('RFC 6186 §3.4 leaves a tie in priority open; project policy: it goes to IMAP', async () => {
     const result = await discoverIn([submissions, srv(`_pop3s._tcp.${D}`, 3, 1, 995, `pop.${D}`), srv(`_imaps._tcp.${D}`, 3, 1, 993, `imap.${D}`)]);
     expect(result.incoming).toMatchObject({ protocol: 'imap' });
   });

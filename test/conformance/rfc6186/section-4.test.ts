@@ -1,6 +1,6 @@
 // RFC 6186 §4: user names to try, caching with the DNS TTL as a bound, and same-protocol re-lookup.
 import { describe, expect, test } from 'vitest';
-import { discoverWithCache, relookup } from '../../../src/core/discovery/settings-cache.ts';
+import { CACHE_VERSION, discoverWithCache, relookup } from '../../../src/core/discovery/settings-cache.ts';
 import { srv, testPlatform, zoneResolver, type FakeRecord } from '../../support/fake-resolver.ts';
 import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';
 import { memoryStorage } from '../../support/memory-storage.ts';
@@ -58,9 +58,15 @@ describe('RFC 6186 §4', () => {
     }
   });
 
-  test('a damaged cache entry reads as a miss, never as settings', async () => {
+  test.each([
+    { name: 'settings that are not objects', discovery: { status: 'found', incoming: 'evil', alternatives: [], badge: {} } },
+    { name: 'no alternatives list', discovery: { status: 'found', incoming: null, badge: {} } },
+    { name: 'a host name with a line break', discovery: { status: 'found', incoming: { protocol: 'imap', hostname: 'a b\n.test', port: 993,
+      security: 'tls', inDomain: true, dnssec: true }, outgoing: null, alternatives: [], badge: {} } },
+    { name: 'a stored failure', discovery: { status: 'resolver-failure', alternatives: [], badge: {} } },
+  ])('RFC 6186 §4: a damaged cache entry of the current version ($name) reads as a miss, never as settings', async ({ discovery }) => {
     const storage = memoryStorage();
-    await storage.set(`discovery:${D}`, { version: 1, expiresAt: Number.MAX_SAFE_INTEGER, discovery: { status: 'found', incoming: 'evil' } });
+    await storage.set(`discovery:${D}`, { version: CACHE_VERSION, expiresAt: Number.MAX_SAFE_INTEGER, discovery });
     const resolver = zoneResolver(zone);
     const result = await discoverWithCache(address('a@example.test'), OPTIONS, testPlatform(resolver.fetch, { storage }));
     expect(result.fromCache).toBe(false);

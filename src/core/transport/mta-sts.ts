@@ -36,8 +36,9 @@ interface CachedPolicy {
 type Live = { ok: true; id: string; policy: StsPolicy; fromCache: boolean } | { ok: false; result: MtaStsLive };
 
 export async function checkMtaSts(ctx: TransportContext, mxHosts: Promise<readonly string[]>): Promise<MtaStsResult> {
-  const cached = await readCache(ctx);
-  const live = await livePolicy(ctx, cached);
+  // The TXT query leaves at once, with the SRV queries; the cache is read meanwhile.
+  const [answer, cached] = await Promise.all([ask(ctx, `_mta-sts.${ctx.domain}`, 'TXT'), readCache(ctx)]);
+  const live = await livePolicy(ctx, answer, cached);
   let applied: { id: string; policy: StsPolicy; fromCache: boolean };
   if (live.ok) applied = live;
   else if (cached !== null) applied = { id: cached.id, policy: cached.policy, fromCache: true };
@@ -59,10 +60,9 @@ export async function checkMtaSts(ctx: TransportContext, mxHosts: Promise<readon
   return live.ok ? result : { ...result, live: live.result };
 }
 
-/** The policy as discovered now: TXT record, then the cached policy for the same id or a fresh fetch. */
-async function livePolicy(ctx: TransportContext, cached: CachedPolicy | null): Promise<Live> {
+/** The policy as discovered now: the TXT record, then the cached policy for the same id or a fresh fetch. */
+async function livePolicy(ctx: TransportContext, answer: Answer, cached: CachedPolicy | null): Promise<Live> {
   const failed = (result: MtaStsLive): Live => ({ ok: false, result });
-  const answer: Answer = await ask(ctx, `_mta-sts.${ctx.domain}`, 'TXT');
   if (answer.kind === 'error') return failed({ status: 'error', reason: 'mta-sts-lookup-failed', detail: answer.detail });
   // RFC 8461 §3.1: records not beginning with "v=STSv1;" are discarded; not exactly one = no policy.
   const records = answer.kind === 'records' ? readTxt(answer.records).filter(isStsRecord) : [];

@@ -8,7 +8,10 @@ import { srv } from '../support/fake-resolver.ts';
 import { discoverIn } from '../support/discovery.ts';
 
 async function tableWith(transport: Transport): Promise<string> {
-  const found = await discoverIn([srv('_imaps._tcp.example.test', 0, 1, 993, 'imap.example.test'), srv('_submissions._tcp.example.test', 0, 1, 465, 'smtp.example.test')]);
+  const found = await discoverIn([
+    srv('_imaps._tcp.example.test', 0, 1, 993, 'imap.example.test'),
+    srv('_submissions._tcp.example.test', 0, 1, 465, 'smtp.example.test'),
+  ]);
   return formatTable({ ...found, transport, badge: { ...found.badge, reasons: [...found.badge.reasons, ...transportReasons(transport)] } });
 }
 

@@ -6,13 +6,16 @@ import { checkDane } from '../../../src/core/transport/dane.ts';
 import { fakeResolver, testPlatform, type FakeAnswer, type FakeRecord } from '../../support/fake-resolver.ts';
 
 const domain = (parseHostname('example.test') as { hostname: Hostname }).hostname;
-const tlsa = (name: string): FakeRecord => ({ name, type: 'TLSA', data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 1) } });
+const tlsa = (name: string, usage = 3, selector = 1): FakeRecord => (
+  { name, type: 'TLSA', data: { usage, selector, matchingType: 1, certificate: Buffer.alloc(32, usage) } }
+);
 const a = (name: string): FakeRecord => ({ name, type: 'A', data: '192.0.2.25' });
 const cname = (name: string, target: string): FakeRecord => ({ name, type: 'CNAME', data: target });
 
 async function mxDane(answers: Record<string, FakeAnswer>) {
   const resolver = fakeResolver((name, type) => answers[`${type} ${name}`] ?? { rcode: 'NXDOMAIN', ad: true });
-  const ctx = { domain, options: { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs: 1000 }, platform: testPlatform(resolver.fetch) };
+  const options = { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs: 1000 };
+  const ctx = { domain, options, platform: testPlatform(resolver.fetch) };
   const result = await checkDane(ctx, { host: 'mx.example.test', port: 25, dnssec: true, source: 'mx' });
   return { result, asked: resolver.calls.map((c) => `${c.type} ${c.name}`).sort() };
 }
@@ -41,7 +44,7 @@ describe('RFC 7672 §2.2.2: DANE for MX hosts', () => {
     const chain = { ad: true, answers: [cname('mx.example.test', 'mx.provider.test'), a('mx.provider.test')] };
     const { result, asked } = await mxDane({
       ...secureTlsa, ...noAaaa, 'A mx.example.test': chain,
-      'TLSA _25._tcp.mx.provider.test': { ad: true, answers: [{ ...tlsa('_25._tcp.mx.provider.test'), data: { usage: 2, selector: 0, matchingType: 1, certificate: Buffer.alloc(32, 2) } }] },
+      'TLSA _25._tcp.mx.provider.test': { ad: true, answers: [tlsa('_25._tcp.mx.provider.test', 2, 0)] },
     });
     expect(result).toMatchObject({ status: 'valid', tlsaBase: 'mx.provider.test', records: [{ usage: 2, selector: 0, matchingType: 1 }] });
     expect(asked).toContain('TLSA _25._tcp.mx.provider.test');

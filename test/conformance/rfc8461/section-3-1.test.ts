@@ -17,7 +17,8 @@ function withTxt(...strings: (string | number[])[]) {
   const resolver = fakeResolver((name, type) => (name === '_mta-sts.example.test' && type === 'TXT'
     ? { ad: true, answers: [{ name, type: 'TXT', data }] }
     : undefined));
-  const ctx = { domain, options: { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs: 1000 }, platform: testPlatform(resolver.fetch, { fetchPolicy: servePolicy }) };
+  const options = { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs: 1000 };
+  const ctx = { domain, options, platform: testPlatform(resolver.fetch, { fetchPolicy: servePolicy }) };
   return checkMtaSts(ctx, Promise.resolve(['mx.example.test']));
 }
 

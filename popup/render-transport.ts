@@ -13,6 +13,11 @@ function duration(seconds: number): string {
   return t('duration_seconds', seconds);
 }
 
+/** A reason and, where there is one, its detail (TXT records arrive here already escaped). */
+function failure(r: { readonly reason: string; readonly detail?: string }): string[] {
+  return [reasonText(r.reason), ...(r.detail === undefined ? [] : [r.detail])];
+}
+
 export function renderTransport(target: HTMLElement, transport: Transport | null): void {
   if (transport === null) {
     target.replaceChildren();
@@ -42,20 +47,31 @@ export function renderTransport(target: HTMLElement, transport: Transport | null
     const mode = sts.mode === 'none' ? 'off' : sts.mode;
     const lines = [reasonText(`mta-sts-${mode}`), t('mtaSts_valid', sts.mode, sts.mx.join(', ') || '—', duration(sts.maxAge))];
     if (sts.mxMismatch.length > 0) lines.push(t('mtaSts_mismatch', sts.mxMismatch.join(', ')));
-    row('label_mtaSts', sts.mxMismatch.length > 0 ? 'warn' : sts.mode === 'enforce' ? 'good' : 'weak', lines);
+    // RFC 8461 §3.3: a cached policy applied because the live check failed says so, and why.
+    if (sts.live !== undefined) {
+      lines.push(reasonText('mta-sts-cached'), ...(sts.live.status === 'absent' ? [t('mtaSts_liveAbsent')] : failure(sts.live)));
+    }
+    row('label_mtaSts', sts.mxMismatch.length > 0 || sts.live !== undefined ? 'warn' : sts.mode === 'enforce' ? 'good' : 'weak', lines);
   } else if (sts.status === 'absent') {
     row('label_mtaSts', 'weak', [reasonText('mta-sts-absent')]);
+  } else if (sts.status === 'error') {
+    row('label_mtaSts', 'warn', [reasonText('mta-sts-unchecked'), ...failure(sts)]);
   } else {
-    row('label_mtaSts', 'bad', [reasonText('mta-sts-broken'), reasonText(sts.reason), ...(sts.detail === undefined ? [] : [sts.detail])]);
+    row('label_mtaSts', 'bad', [reasonText('mta-sts-broken'), ...failure(sts)]);
   }
 
   const rpt = transport.tlsRpt;
   if (rpt.status === 'valid') row('label_tlsRpt', 'good', [reasonText('tls-rpt-on'), t('tlsRpt_valid', rpt.rua.join(', '))]);
   else if (rpt.status === 'absent') row('label_tlsRpt', 'weak', [reasonText('tls-rpt-absent')]);
-  else row('label_tlsRpt', 'bad', [reasonText('tls-rpt-broken'), reasonText(rpt.reason)]);
+  else if (rpt.status === 'error') row('label_tlsRpt', 'warn', [reasonText('tls-rpt-unchecked'), ...failure(rpt)]);
+  else row('label_tlsRpt', 'bad', [reasonText('tls-rpt-broken'), ...failure(rpt)]);
 
-  const dane = transport.dane.map((d) => t('dane_row', d.host, d.port, t(`dane_${d.status}`)));
+  const dane = transport.dane.map((d) => {
+    const line = t('dane_row', d.host, d.port, t(`dane_${d.status}`));
+    return d.reason === undefined ? line : `${line} — ${reasonText(d.reason)}`;
+  });
   const states = new Set(transport.dane.map((d) => d.status));
-  row('label_dane', states.has('invalid') || states.has('error') ? 'bad' : states.has('valid') ? 'good' : 'weak', dane.length > 0 ? dane : [t('dane_absent')]);
+  const daneState = states.has('invalid') ? 'bad' : states.has('error') ? 'warn' : states.has('valid') ? 'good' : 'weak';
+  row('label_dane', daneState, dane.length > 0 ? dane : [t('dane_absent')]);
   target.replaceChildren(table);
 }

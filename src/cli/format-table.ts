@@ -29,18 +29,37 @@ export function formatTable(d: Discovery): string {
   return lines.join('\n');
 }
 
+const INDENT = ' '.repeat(12);
+
 function transportLines(t: Transport): string[] {
-  const why = (r: { reason?: string; detail?: string }): string => `${r.reason === undefined ? '' : describe(r.reason)}${r.detail === undefined ? '' : ` [${r.detail}]`}`;
   const sts = t.mtaSts;
-  const lines = [
-    `  MTA-STS   ${sts.status === 'valid' ? `mode ${sts.mode}, max_age ${sts.maxAge}, mx ${sts.mx.join(' ')}, id ${sts.id}` : sts.status}${sts.status === 'invalid' || sts.status === 'error' ? `: ${why(sts)}` : ''}`,
-  ];
-  if (sts.status === 'valid' && sts.mxMismatch.length > 0) lines.push(`            MX hosts not matching the policy: ${sts.mxMismatch.join(', ')}`);
+  const lines: string[] = [];
+  if (sts.status === 'valid') {
+    lines.push(`  MTA-STS   mode ${sts.mode}, max_age ${sts.maxAge}, mx ${sts.mx.join(' ')}, id ${sts.id}`);
+    if (sts.mxMismatch.length > 0) lines.push(`${INDENT}MX hosts not matching the policy: ${sts.mxMismatch.join(', ')}`);
+    // RFC 8461 §3.3: the cached policy stands in for a live check that failed; say which and why.
+    if (sts.live !== undefined) lines.push(`${INDENT}${describe('mta-sts-cached')}`, `${INDENT}live check: ${state(sts.live)}${why(sts.live)}`);
+  } else {
+    lines.push(`  MTA-STS   ${state(sts)}${why(sts)}`);
+  }
   const rpt = t.tlsRpt;
-  lines.push(`  TLS-RPT   ${rpt.status === 'valid' ? `reports to ${rpt.rua.join(', ')}` : rpt.status}${rpt.status === 'invalid' || rpt.status === 'error' ? `: ${why(rpt)}` : ''}`);
+  lines.push(`  TLS-RPT   ${rpt.status === 'valid' ? `reports to ${rpt.rua.join(', ')}` : `${state(rpt)}${why(rpt)}`}`);
   for (const d of t.dane) {
     const records = d.records === undefined ? '' : ` (${d.records.map((r) => `${r.usage} ${r.selector} ${r.matchingType}`).join('; ')})`;
-    lines.push(`  DANE      ${d.source.padEnd(8)} _${d.port}._tcp.${d.host}: ${d.status}${records}${d.reason === undefined ? '' : `: ${why(d)}`}`);
+    const base = d.tlsaBase === undefined ? '' : ` (CNAME → _${d.port}._tcp.${d.tlsaBase})`;
+    lines.push(`  DANE      ${d.source.padEnd(8)} _${d.port}._tcp.${d.host}${base}: ${state(d)}${records}${why(d)}`);
   }
   return lines;
+}
+
+/** The status in words: 'error' is a check that could not be made, not a fault of the domain. */
+function state(r: { readonly status: string }): string {
+  return r.status === 'error' ? 'could not be checked' : r.status;
+}
+
+/** ": <reason text> [<detail>]", or nothing for a result that carries neither. */
+function why(r: object): string {
+  const { reason, detail } = r as { readonly reason?: string; readonly detail?: string };
+  if (reason === undefined && detail === undefined) return '';
+  return `: ${reason === undefined ? '' : describe(reason)}${detail === undefined ? '' : ` [${detail}]`}`;
 }

@@ -42,21 +42,26 @@ export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | nul
   return { level: anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
 }
 
-/** The domain's transport protection, beside the level (DESIGN §4): it never raises the level. */
+/**
+ * The domain's transport protection, beside the level (DESIGN §4): it never raises the level. A check
+ * that could not be made (status `error`) is "unchecked", never "broken": that is a fault of the path, not the domain.
+ */
 export function transportReasons(transport: Transport): BadgeReason[] {
   const reasons: BadgeReason[] = [];
   const sts = transport.mtaSts;
   if (sts.status === 'valid') {
     reasons.push(sts.mode === 'enforce' ? 'mta-sts-enforce' : sts.mode === 'testing' ? 'mta-sts-testing' : 'mta-sts-off');
+    if (sts.live !== undefined) reasons.push('mta-sts-cached'); // RFC 8461 §3.3: the cached policy stands in
     if (sts.mxMismatch.length > 0) reasons.push('mta-sts-mx-mismatch');
   } else {
-    reasons.push(sts.status === 'absent' ? 'mta-sts-absent' : 'mta-sts-broken');
+    reasons.push(sts.status === 'absent' ? 'mta-sts-absent' : sts.status === 'error' ? 'mta-sts-unchecked' : 'mta-sts-broken');
   }
-  const rpt = transport.tlsRpt.status;
-  reasons.push(rpt === 'valid' ? 'tls-rpt-on' : rpt === 'absent' ? 'tls-rpt-absent' : 'tls-rpt-broken');
+  const rpt = { valid: 'tls-rpt-on', absent: 'tls-rpt-absent', invalid: 'tls-rpt-broken', error: 'tls-rpt-unchecked' } as const;
+  reasons.push(rpt[transport.tlsRpt.status]);
   const dane = new Set(transport.dane.map((d) => d.status));
   if (dane.has('valid')) reasons.push('dane-on');
   if (dane.has('insecure')) reasons.push('dane-insecure');
-  if (dane.has('invalid') || dane.has('error')) reasons.push('dane-broken');
+  if (dane.has('invalid')) reasons.push('dane-broken');
+  if (dane.has('error')) reasons.push('dane-unchecked');
   return reasons;
 }

@@ -52,13 +52,17 @@ export type BadgeReason =
   | 'mta-sts-off'
   | 'mta-sts-absent'
   | 'mta-sts-broken'
+  | 'mta-sts-unchecked'
+  | 'mta-sts-cached'
   | 'mta-sts-mx-mismatch'
   | 'tls-rpt-on'
   | 'tls-rpt-absent'
   | 'tls-rpt-broken'
+  | 'tls-rpt-unchecked'
   | 'dane-on'
   | 'dane-insecure'
-  | 'dane-broken';
+  | 'dane-broken'
+  | 'dane-unchecked';
 
 /** Why one SRV record was set aside (shown, never silently dropped). */
 export type RejectReason = 'target-invalid' | 'port-zero' | 'records-over-limit';
@@ -87,7 +91,7 @@ export type MtaStsReason =
 export type TlsRptReason = 'tls-rpt-multiple' | 'tls-rpt-syntax' | 'tls-rpt-no-rua' | 'tls-rpt-bad-uri' | 'tls-rpt-lookup-failed';
 
 /** Why TLSA records give no DANE protection (RFC 7671, 7672, 7673), or could not be had. */
-export type DaneReason = 'dane-unusable' | 'dane-lookup-failed';
+export type DaneReason = 'dane-unusable' | 'dane-lookup-failed' | 'dane-address-insecure';
 
 /** Why an account was not created (the Thunderbird Experiment and the core's own refusals). */
 export type AccountReason =

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { badgeFor, type BadgeInput } from '../../src/core/badge.ts';
+import { badgeFor, transportReasons, type BadgeInput } from '../../src/core/badge.ts';
+import type { Transport } from '../../src/core/transport/index.ts';
 
 const tls: BadgeInput = { security: 'tls', inDomain: true, dnssec: true };
 const starttls: BadgeInput = { security: 'starttls', inDomain: true, dnssec: true };
@@ -24,5 +25,35 @@ describe('badgeFor: DESIGN §4 levels', () => {
 
   test('a failed lookup is none whatever was found', () => {
     expect(badgeFor(tls, tls, true)).toEqual({ level: 'none', reasons: ['lookup-failed'] });
+  });
+});
+
+describe('transportReasons: a check that could not be made is not a configuration fault', () => {
+  const transport = (mtaSts: Transport['mtaSts'], tlsRpt: Transport['tlsRpt'], dane: Transport['dane'] = []): Transport => ({ mtaSts, tlsRpt, dane });
+
+  test('failed TXT lookups say "could not be checked", never "published but broken"', () => {
+    const reasons = transportReasons(transport(
+      { status: 'error', reason: 'mta-sts-lookup-failed', detail: 'SERVFAIL' },
+      { status: 'error', reason: 'tls-rpt-lookup-failed', detail: 'SERVFAIL' },
+      [{ host: 'mx.example.test', port: 25, source: 'mx', status: 'error', reason: 'dane-lookup-failed' }],
+    ));
+    expect(reasons).toEqual(['mta-sts-unchecked', 'tls-rpt-unchecked', 'dane-unchecked']);
+  });
+
+  test('records that are published and invalid stay broken', () => {
+    const reasons = transportReasons(transport(
+      { status: 'invalid', reason: 'mta-sts-txt-syntax' },
+      { status: 'invalid', reason: 'tls-rpt-no-rua' },
+      [{ host: 'mx.example.test', port: 25, source: 'mx', status: 'invalid', reason: 'dane-unusable' }],
+    ));
+    expect(reasons).toEqual(['mta-sts-broken', 'tls-rpt-broken', 'dane-broken']);
+  });
+
+  test('RFC 8461 §3.3: a cached policy applied while the live check failed says so beside its mode', () => {
+    const cached: Transport['mtaSts'] = {
+      status: 'valid', id: '1', mode: 'enforce', maxAge: 86400, mx: ['mx.example.test'], mxHosts: ['mx.example.test'], mxMismatch: [], fromCache: true,
+      live: { status: 'error', reason: 'mta-sts-lookup-failed', detail: 'SERVFAIL' },
+    };
+    expect(transportReasons(transport(cached, { status: 'absent' }))).toEqual(['mta-sts-enforce', 'mta-sts-cached', 'tls-rpt-absent']);
   });
 });

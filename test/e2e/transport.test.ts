@@ -59,6 +59,11 @@ describe('RFC 8461 MTA-STS against the real resolver and policy server', () => {
     expect(mtaSts.status === 'error' && mtaSts.detail).toMatch(/mta-sts\.badcert\.sts\.test.*(altname|Hostname|certificate)/i);
   });
 
+  test('RFC 8461 §3.1: a tab between the fields of the real TXT record is white space; a NUL in a value is invalid, shown escaped', async () => {
+    expect((await transportOf('tab.sts.test')).mtaSts).toMatchObject({ status: 'valid', id: 'tab1', mode: 'enforce' });
+    expect((await transportOf('nul.sts.test')).mtaSts).toEqual({ status: 'invalid', reason: 'mta-sts-txt-syntax', detail: 'v=STSv1; id=1; x=a\\000b;' });
+  });
+
   test('RFC 8461 §4.1: an MX host outside the mx patterns is reported as a mismatch', async () => {
     expect((await transportOf('mismatch.sts.test')).mtaSts).toMatchObject({ status: 'valid', mode: 'enforce', mxHosts: ['mail.elsewhere.test'], mxMismatch: ['mail.elsewhere.test'] });
   });
@@ -97,6 +102,11 @@ describe('RFC 8460 TLS-RPT against the real resolver', () => {
     expect((await transportOf(domain)).tlsRpt).toMatchObject({ status: 'invalid', reason });
   });
 
+  test('RFC 8460 §3: a tab between the fields of the real TXT record is white space; a NUL in a value is invalid', async () => {
+    expect((await transportOf('tab.sts.test')).tlsRpt).toEqual({ status: 'valid', rua: ['mailto:tlsrpt@tab.sts.test'] });
+    expect((await transportOf('nul.sts.test')).tlsRpt).toEqual({ status: 'invalid', reason: 'tls-rpt-syntax', detail: 'v=TLSRPTv1; x=a\\000b; rua=mailto:tlsrpt@nul.sts.test' });
+  });
+
   test('RFC 8460 §3: no record is absent', async () => {
     expect((await transportOf('none.test')).tlsRpt).toEqual({ status: 'absent' });
   });
@@ -119,6 +129,18 @@ describe('DANE against the real resolver', () => {
   test('RFC 7673 §3: a validated TLSA under an SRV answer that was not validated is insecure', async () => {
     const result = await startTransportChecks(host('example.test'), doh, node.platform).finish([{ host: 'imap.example.test', port: 993, dnssec: false, source: 'incoming' }]);
     expect(result.dane[0]).toMatchObject({ status: 'insecure' });
+  });
+
+  test('RFC 7672 §2.2.2: an MX host whose CNAME leads to an unsigned address: its validated TLSA is insecure', async () => {
+    expect((await transportOf('daneinsecure.sts.test')).dane).toEqual([
+      { host: 'mx.daneinsecure.sts.test', port: 25, source: 'mx', status: 'insecure', reason: 'dane-address-insecure', records: [expect.objectContaining({ usage: 3 })] },
+    ]);
+  });
+
+  test('RFC 7672 §2.2.2: a secure CNAME is expanded: the TLSA of its target counts', async () => {
+    expect((await transportOf('daneexpand.sts.test')).dane).toEqual([
+      { host: 'mx.daneexpand.sts.test', port: 25, source: 'mx', status: 'valid', tlsaBase: 'smtp.example.test', records: [expect.objectContaining({ usage: 3 })] },
+    ]);
   });
 
   test('no TLSA is absent', async () => {

@@ -32,6 +32,7 @@ export const POLICIES: Record<string, Reply> = {
   'mta-sts.html.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt', contentType: 'text/html' },
   'mta-sts.big.sts.test': { bytes: 70000 },
   'mta-sts.badcert.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt', wrongCertificate: true },
+  'mta-sts.tab.sts.test': { file: 'rfc8461-3.2-enforce-crlf.txt' },
 };
 
 export interface PolicyServer {

@@ -1,6 +1,6 @@
 // DANE: TLSA records for a chosen server (RFC 7673 for SRV targets, RFC 7672 for MX hosts on 25).
 import type { DaneReason } from '../reasons.ts';
-import type { TransportContext } from './context.ts';
+import type { Answer, TransportContext } from './context.ts';
 import { ask } from './context.ts';
 
 export interface DaneTarget {
@@ -27,11 +27,34 @@ export interface DaneResult {
   readonly records?: readonly TlsaRecord[];
   readonly reason?: DaneReason;
   readonly detail?: string;
+  /** RFC 7672 §2.2.2: the CNAME-expanded MX host name whose TLSA records these are (absent: `host` itself). */
+  readonly tlsaBase?: string;
 }
 
 export async function checkDane(ctx: TransportContext, target: DaneTarget): Promise<DaneResult> {
   const base = { host: target.host, port: target.port, source: target.source };
-  const answer = await ask(ctx, `_${target.port}._tcp.${target.host}`, 'TLSA');
+  const tlsaAt = (host: string): Promise<Answer> => ask(ctx, `_${target.port}._tcp.${host}`, 'TLSA');
+  if (target.source !== 'mx') return judge(base, target, await tlsaAt(target.host), true);
+
+  // RFC 7672 §2.2.2: TLSA counts only when the MX host's address records are DNSSEC-secure (asked
+  // alongside the TLSA of the host name itself, so no round trip is added unless a CNAME is expanded).
+  const [a, aaaa, original] = await Promise.all([ask(ctx, target.host, 'A'), ask(ctx, target.host, 'AAAA'), tlsaAt(target.host)]);
+  const failed = [a, aaaa].find((answer) => answer.kind === 'error');
+  if (failed?.kind === 'error') return { ...base, status: 'error', reason: 'dane-lookup-failed', detail: failed.detail };
+  const addressSecure = a.kind !== 'error' && a.ad && aaaa.kind !== 'error' && aaaa.ad;
+  // RFC 7672 §2.2.2: a secure CNAME chain is expanded; its target is the TLSA base domain first,
+  // and the original MX host name only when the target has no TLSA records.
+  const found = [a, aaaa].flatMap((answer) => (answer.kind === 'records' ? answer.records.map((r) => r.name) : []));
+  const expanded = found[0] ?? target.host;
+  if (addressSecure && expanded !== target.host) {
+    const atTarget = await tlsaAt(expanded);
+    if (atTarget.kind !== 'none') return { ...judge(base, target, atTarget, addressSecure), tlsaBase: expanded };
+  }
+  return judge(base, target, original, addressSecure);
+}
+
+/** The TLSA answer for one base domain, given whether the names leading to it were DNSSEC-secure. */
+function judge(base: Pick<DaneResult, 'host' | 'port' | 'source'>, target: DaneTarget, answer: Answer, addressSecure: boolean): DaneResult {
   if (answer.kind === 'error') return { ...base, status: 'error', reason: 'dane-lookup-failed', detail: answer.detail };
   if (answer.kind === 'none') return { ...base, status: 'absent' };
   const records = answer.records.flatMap((r) => (r.data.type === 'TLSA'
@@ -42,7 +65,8 @@ export async function checkDane(ctx: TransportContext, target: DaneTarget): Prom
   const usable = records.filter((r) => usages.includes(r.usage) && r.selector <= 1 && r.matchingType <= 2);
   if (usable.length === 0) return { ...base, status: 'invalid', records, reason: 'dane-unusable' };
   // RFC 7673 §3 / RFC 7671 §4: only a validated chain (SRV or MX, then TLSA) makes DANE count.
-  return { ...base, status: answer.ad && target.dnssec ? 'valid' : 'insecure', records };
+  if (!answer.ad || !target.dnssec) return { ...base, status: 'insecure', records };
+  return addressSecure ? { ...base, status: 'valid', records } : { ...base, status: 'insecure', records, reason: 'dane-address-insecure' };
 }
 
 function hex(bytes: Uint8Array): string {

@@ -4,10 +4,15 @@ import type { MtaStsReason } from '../reasons.ts';
 import type { Answer, TransportContext } from './context.ts';
 import { ask } from './context.ts';
 import { isStsRecord, mxMatches, parseStsPolicy, parseStsTxt, POLICY_MAX_OCTETS, type StsMode, type StsPolicy } from './parse-mta-sts.ts';
-import { readTxt } from './read-txt.ts';
+import { readTxt, showTxt } from './read-txt.ts';
+
+/** Why no live policy could be had: no record, a record or policy that is not one, or a failed look-up. */
+export type MtaStsLive =
+  | { readonly status: 'absent' }
+  | { readonly status: 'invalid' | 'error'; readonly reason: MtaStsReason; readonly detail?: string };
 
 export type MtaStsResult =
-  | { readonly status: 'absent' }
+  | MtaStsLive
   | {
       readonly status: 'valid';
       readonly id: string;
@@ -18,9 +23,9 @@ export type MtaStsResult =
       /** MX hosts no `mx` pattern matches (RFC 8461 §4.1): mail to them would fail under enforce. */
       readonly mxMismatch: readonly string[];
       readonly fromCache: boolean;
-    }
-  | { readonly status: 'invalid' | 'error'; readonly reason: MtaStsReason; readonly detail?: string };
-
+      /** RFC 8461 §3.3: set when no live policy could be had and the unexpired cached one applies; says why. */
+      readonly live?: MtaStsLive;
+    };
 
 interface CachedPolicy {
   readonly id: string;
@@ -28,36 +33,54 @@ interface CachedPolicy {
   readonly expiresAt: number;
 }
 
-export async function checkMtaSts(ctx: TransportContext, mxHosts: Promise<readonly string[]>): Promise<MtaStsResult> {
-  const answer: Answer = await ask(ctx, `_mta-sts.${ctx.domain}`, 'TXT');
-  if (answer.kind === 'error') return { status: 'error', reason: 'mta-sts-lookup-failed', detail: answer.detail };
-  // RFC 8461 §3.1: records not beginning with "v=STSv1;" are discarded; not exactly one = no policy.
-  const records = answer.kind === 'records' ? readTxt(answer.records).filter(isStsRecord) : [];
-  if (records.length === 0) return { status: 'absent' };
-  if (records.length > 1) return { status: 'invalid', reason: 'mta-sts-txt-multiple', detail: `${records.length} v=STSv1 records` };
-  const txt = parseStsTxt(records[0] ?? '');
-  if (!txt.ok) return { status: 'invalid', reason: txt.reason, detail: records[0] ?? '' };
+type Live = { ok: true; id: string; policy: StsPolicy; fromCache: boolean } | { ok: false; result: MtaStsLive };
 
-  // RFC 8461 §5.1: a cached policy stays good until max_age, unless the TXT id changes.
-  const cached = await readCache(ctx, txt.id);
-  const fetched = cached === null ? await fetchPolicy(ctx) : { ok: true as const, policy: cached.policy };
-  if (!fetched.ok) return fetched.result;
-  const { policy } = fetched;
-  if (cached === null) await writeCache(ctx, { id: txt.id, policy, expiresAt: ctx.platform.now() + policy.maxAge * 1000 });
+export async function checkMtaSts(ctx: TransportContext, mxHosts: Promise<readonly string[]>): Promise<MtaStsResult> {
+  // The TXT query leaves at once, with the SRV queries; the cache is read meanwhile.
+  const [answer, cached] = await Promise.all([ask(ctx, `_mta-sts.${ctx.domain}`, 'TXT'), readCache(ctx)]);
+  const live = await livePolicy(ctx, answer, cached);
+  let applied: { id: string; policy: StsPolicy; fromCache: boolean };
+  if (live.ok) applied = live;
+  else if (cached !== null) applied = { id: cached.id, policy: cached.policy, fromCache: true };
+  else return live.result;
+  const { policy } = applied;
   const hosts = await mxHosts;
-  return {
-    status: 'valid',
-    id: txt.id,
+  const result = {
+    status: 'valid' as const,
+    id: applied.id,
     mode: policy.mode,
     maxAge: policy.maxAge,
     mx: policy.mx,
     mxHosts: hosts,
     mxMismatch: policy.mode === 'none' ? [] : hosts.filter((h) => !policy.mx.some((p) => mxMatches(h, p))),
-    fromCache: cached !== null,
+    fromCache: applied.fromCache,
   };
+  // RFC 8461 §3.3: "if no live policy can be discovered via DNS or fetched via HTTPS, but a valid
+  // (non-expired) policy exists in the sender's cache, the sender MUST apply that cached policy."
+  return live.ok ? result : { ...result, live: live.result };
 }
 
-type Fetched = { ok: true; policy: StsPolicy } | { ok: false; result: MtaStsResult };
+/** The policy as discovered now: the TXT record, then the cached policy for the same id or a fresh fetch. */
+async function livePolicy(ctx: TransportContext, answer: Answer, cached: CachedPolicy | null): Promise<Live> {
+  const failed = (result: MtaStsLive): Live => ({ ok: false, result });
+  if (answer.kind === 'error') return failed({ status: 'error', reason: 'mta-sts-lookup-failed', detail: answer.detail });
+  // RFC 8461 §3.1: records not beginning with "v=STSv1;" are discarded; not exactly one = no policy.
+  const records = answer.kind === 'records' ? readTxt(answer.records).filter(isStsRecord) : [];
+  const record = records[0];
+  if (record === undefined) return failed({ status: 'absent' });
+  if (records.length > 1) return failed({ status: 'invalid', reason: 'mta-sts-txt-multiple', detail: `${records.length} v=STSv1 records` });
+  const txt = parseStsTxt(record);
+  if (!txt.ok) return failed({ status: 'invalid', reason: txt.reason, detail: showTxt(record) });
+
+  // RFC 8461 §5.1: a cached policy stays good until max_age, unless the TXT id changes.
+  if (cached !== null && cached.id === txt.id) return { ok: true, id: txt.id, policy: cached.policy, fromCache: true };
+  const fetched = await fetchPolicy(ctx);
+  if (!fetched.ok) return fetched;
+  await writeCache(ctx, { id: txt.id, policy: fetched.policy, expiresAt: ctx.platform.now() + fetched.policy.maxAge * 1000 });
+  return { ok: true, id: txt.id, policy: fetched.policy, fromCache: false };
+}
+
+type Fetched = { ok: true; policy: StsPolicy } | { ok: false; result: MtaStsLive };
 
 /** RFC 8461 §3.3: HTTPS GET of the well-known URL, valid certificate, no redirects, text/plain. */
 async function fetchPolicy(ctx: TransportContext): Promise<Fetched> {
@@ -96,12 +119,19 @@ export function policyUrl(domain: string): string {
   return `https://mta-sts.${domain}/.well-known/mta-sts.txt`;
 }
 
-async function readCache(ctx: TransportContext, id: string): Promise<CachedPolicy | null> {
-  const value = await ctx.platform.storage?.get(`${MTA_STS_PREFIX}${ctx.domain}`);
-  const entry = value as Partial<CachedPolicy> | undefined;
-  if (typeof entry !== 'object' || entry === null || entry.id !== id || typeof entry.expiresAt !== 'number') return null;
-  if (ctx.platform.now() >= entry.expiresAt || typeof entry.policy !== 'object') return null;
-  return entry as CachedPolicy;
+/** The unexpired cached policy of the domain, whatever its id; storage is read defensively. */
+async function readCache(ctx: TransportContext): Promise<CachedPolicy | null> {
+  const entry = await ctx.platform.storage?.get(`${MTA_STS_PREFIX}${ctx.domain}`);
+  if (!isCachedPolicy(entry) || ctx.platform.now() >= entry.expiresAt) return null;
+  return entry;
+}
+
+function isCachedPolicy(value: unknown): value is CachedPolicy {
+  const entry = value as Partial<CachedPolicy> | null | undefined;
+  const policy = entry?.policy as Partial<StsPolicy> | undefined;
+  return typeof entry?.id === 'string' && typeof entry.expiresAt === 'number' && typeof policy === 'object' && policy !== null
+    && (policy.mode === 'enforce' || policy.mode === 'testing' || policy.mode === 'none') && typeof policy.maxAge === 'number'
+    && Array.isArray(policy.mx) && policy.mx.every((p) => typeof p === 'string');
 }
 
 async function writeCache(ctx: TransportContext, entry: CachedPolicy): Promise<void> {

@@ -1,6 +1,6 @@
 // MTA-STS syntax (RFC 8461 §3.1 TXT record, §3.2 policy file, §4.1 MX matching), strictly.
-import { parseHostname } from '../address/parse-hostname.ts';
 import type { MtaStsReason } from '../reasons.ts';
+import { EXT_NAME, EXT_VALUE, splitFields, WSP } from './record-fields.ts';
 
 export type StsMode = 'enforce' | 'testing' | 'none';
 
@@ -14,9 +14,14 @@ export interface StsPolicy {
 export const MAX_AGE_LIMIT = 31557600; // RFC 8461 §3.2: about one year
 export const POLICY_MAX_OCTETS = 65536; // RFC 8461 §3.3 leaves the limit to senders; 64 KiB
 const ID = /^[A-Za-z0-9]{1,32}$/; // RFC 8461 §3.1 sts-id
-const EXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/; // RFC 8461 §3.1 sts-ext-name
-const EXT_VALUE = /^[\x21-\x3a\x3c\x3e-\x7e]+$/; // RFC 8461 §3.1 sts-ext-value
-const WSP = /^[ \t]*|[ \t]*$/g;
+// RFC 8461 §3.2 sts-policy-ext-value: vchars (ASCII or UTF-8, RFC 3629), joined only by spaces.
+const VCHAR = '\\x21-\\x7e\\u0080-\\ud7ff\\ue000-\\u{10ffff}'; // %x21-7E / UTF8-2 / UTF8-3 / UTF8-4
+const POLICY_EXT_VALUE = new RegExp(`^[${VCHAR}](?:[ ${VCHAR}]*[${VCHAR}])?$`, 'u');
+// RFC 8461 §3.2 sts-policy-mx-value = ["*."] Domain, Domain as in RFC 5321 §4.1.2 (LDH labels,
+// a single label or an all-numeric one included), labels ≤ 63 octets (RFC 1035 §2.3.4).
+const MX_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const MX_PATTERN = new RegExp(`^(?:\\*\\.)?${MX_LABEL}(?:\\.${MX_LABEL})*$`);
+const MAX_NAME_OCTETS = 253; // RFC 1035 §2.3.4: 255 on the wire, 253 written out
 
 /** RFC 8461 §3.1: only records beginning with "v=STSv1;" count. */
 export function isStsRecord(text: string): boolean {
@@ -25,11 +30,10 @@ export function isStsRecord(text: string): boolean {
 
 export type StsTxtResult = { ok: true; id: string } | { ok: false; reason: MtaStsReason };
 
-/** Parses the one remaining `v=STSv1` record; its `id` is what policy caching keys on. */
+/** Parses the one remaining `v=STSv1` record (an octet string, see read-txt.ts); its `id` keys policy caching. */
 export function parseStsTxt(text: string): StsTxtResult {
-  const fields = text.split(';').map((f) => f.replace(WSP, ''));
-  if (fields[fields.length - 1] === '') fields.pop(); // a trailing ";" is allowed
-  if (fields[0] !== 'v=STSv1' || fields.length < 2) return { ok: false, reason: 'mta-sts-txt-syntax' };
+  const fields = splitFields(text);
+  if (fields === null || fields[0] !== 'v=STSv1' || fields.length < 2) return { ok: false, reason: 'mta-sts-txt-syntax' };
   let id: string | undefined;
   for (const field of fields.slice(1)) {
     const eq = field.indexOf('=');
@@ -60,10 +64,11 @@ export function parseStsPolicy(text: string): StsPolicyResult {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const fail = (reason: MtaStsReason): StsPolicyResult => ({ ok: false, reason, line: index + 1 });
     const colon = line.indexOf(':');
-    if (colon <= 0 || /[^\t\x20-\x7e]/.test(line)) return fail('mta-sts-syntax');
+    if (colon <= 0) return fail('mta-sts-syntax');
     const key = line.slice(0, colon);
     const value = line.slice(colon + 1).replace(WSP, '');
-    if (!EXT_NAME.test(key) || value === '') return fail('mta-sts-syntax');
+    // Every line is at least an sts-policy-extension; the standard keys' values are checked below.
+    if (!EXT_NAME.test(key) || !POLICY_EXT_VALUE.test(value)) return fail('mta-sts-syntax');
     switch (key) {
       case 'version':
         if (version !== undefined) return fail('mta-sts-syntax');
@@ -95,7 +100,7 @@ export function parseStsPolicy(text: string): StsPolicyResult {
 
 /** RFC 8461 §3.2 sts-policy-mx-value: a domain, optionally with a leading "*." wildcard. */
 function isMxPattern(value: string): boolean {
-  return parseHostname(value.startsWith('*.') ? value.slice(2) : value).ok && !value.endsWith('.');
+  return MX_PATTERN.test(value) && value.replace(/^\*\./, '').length <= MAX_NAME_OCTETS;
 }
 
 /** RFC 8461 §4.1: exact match, or "*." standing for exactly one leftmost label. */

@@ -1,9 +1,8 @@
 // TLS-RPT policy record syntax (RFC 8460 §3): `v=TLSRPTv1; rua=<mailto: or https: URI>[, …]`.
 import { parseHostname } from '../address/parse-hostname.ts';
 import type { TlsRptReason } from '../reasons.ts';
+import { EXT_NAME, EXT_VALUE, splitFields, WSP } from './record-fields.ts';
 
-const EXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/; // RFC 8460 §3 tlsrpt-ext-name
-const EXT_VALUE = /^[\x21-\x3a\x3c\x3e-\x7e]+$/; // RFC 8460 §3 tlsrpt-ext-value
 const ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/; // RFC 5322 §3.2.3 atext
 const PATH = /^(?:[/?][\x21-\x7e]*)?$/;
 
@@ -14,10 +13,10 @@ export function isTlsRptRecord(text: string): boolean {
 
 export type TlsRptResult = { ok: true; rua: string[] } | { ok: false; reason: TlsRptReason; uri?: string };
 
+/** Parses one record given as an octet string (see read-txt.ts). */
 export function parseTlsRpt(text: string): TlsRptResult {
-  const fields = text.split(';').map((f) => f.trim());
-  if (fields[fields.length - 1] === '') fields.pop();
-  if (fields[0] !== 'v=TLSRPTv1') return { ok: false, reason: 'tls-rpt-syntax' };
+  const fields = splitFields(text);
+  if (fields === null || fields[0] !== 'v=TLSRPTv1') return { ok: false, reason: 'tls-rpt-syntax' };
   let rua: string[] | undefined;
   for (const field of fields.slice(1)) {
     const eq = field.indexOf('=');
@@ -26,7 +25,7 @@ export function parseTlsRpt(text: string): TlsRptResult {
     const value = field.slice(eq + 1);
     if (name === 'rua') {
       if (rua !== undefined) return { ok: false, reason: 'tls-rpt-syntax' };
-      rua = value.split(',').map((u) => u.trim());
+      rua = value.split(',').map((u) => u.replace(WSP, '')); // RFC 8460 §3: *WSP "," *WSP
       const bad = rua.find((uri) => !isReportUri(uri));
       if (bad !== undefined) return { ok: false, reason: 'tls-rpt-bad-uri', uri: bad };
     } else if (!EXT_NAME.test(name) || !EXT_VALUE.test(value)) {

@@ -3,7 +3,7 @@ import type { TlsRptReason } from '../reasons.ts';
 import type { TransportContext } from './context.ts';
 import { ask } from './context.ts';
 import { isTlsRptRecord, parseTlsRpt } from './parse-tls-rpt.ts';
-import { readTxt } from './read-txt.ts';
+import { readTxt, showTxt } from './read-txt.ts';
 
 export type TlsRptResult =
   | { readonly status: 'absent' }
@@ -18,7 +18,8 @@ export async function checkTlsRpt(ctx: TransportContext): Promise<TlsRptResult> 
   if (records.length === 0) return { status: 'absent' };
   // RFC 8460 §3: "If the number of resulting records is not one, senders MUST assume ... no policy".
   if (records.length > 1) return { status: 'invalid', reason: 'tls-rpt-multiple', detail: `${records.length} v=TLSRPTv1 records` };
-  const parsed = parseTlsRpt(records[0] ?? '');
-  if (!parsed.ok) return parsed.uri === undefined ? { status: 'invalid', reason: parsed.reason } : { status: 'invalid', reason: parsed.reason, detail: parsed.uri };
+  const record = records[0] ?? '';
+  const parsed = parseTlsRpt(record);
+  if (!parsed.ok) return { status: 'invalid', reason: parsed.reason, detail: showTxt(parsed.uri ?? record) };
   return { status: 'valid', rua: parsed.rua };
 }

@@ -16,7 +16,7 @@ async function dane(answer: FakeAnswer, source: 'mx' | 'incoming', dnssec = true
 
 describe('DANE', () => {
   test('RFC 7672 §2.2: the TLSA name is _<port>._tcp.<host>', async () => {
-    expect((await dane({ ad: true, answers: [tlsa(3)] }, 'mx')).asked).toEqual(['TLSA _25._tcp.mx.example.test']);
+    expect((await dane({ ad: true, answers: [tlsa(3)] }, 'mx')).asked.filter((q) => q.startsWith('TLSA'))).toEqual(['TLSA _25._tcp.mx.example.test']);
   });
 
   test('RFC 7672 §3.1.3: for SMTP, PKIX-TA(0) and PKIX-EE(1) are unusable', async () => {

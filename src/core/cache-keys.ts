@@ -32,3 +32,9 @@ export function touchCacheKey(storage: KeyValueStorage, key: string, max = MAX_C
   queues.set(storage, next);
   return next;
 }
+
+/** Stores a cache entry and counts it as just used, so every kind of entry shares the one bound. */
+export async function putCacheEntry(storage: KeyValueStorage, key: string, value: unknown): Promise<void> {
+  await storage.set(key, value);
+  await touchCacheKey(storage, key);
+}

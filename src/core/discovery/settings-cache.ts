@@ -2,7 +2,7 @@
 // the lookup for the failing protocol only.
 import type { EmailAddress } from '../address/parse-address.ts';
 import { parseHostname } from '../address/parse-hostname.ts';
-import { DISCOVERY_PREFIX, touchCacheKey } from '../cache-keys.ts';
+import { DISCOVERY_PREFIX, putCacheEntry, touchCacheKey } from '../cache-keys.ts';
 import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import type { Platform } from '../platform.ts';
 import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
@@ -79,9 +79,7 @@ async function store(discovery: Discovery, platform: Platform): Promise<void> {
   const ttl = Math.min(...settings.map((s) => s.ttl));
   if (!(ttl > 0)) return;
   const entry: CacheEntry = { version: CACHE_VERSION, expiresAt: platform.now() + ttl * 1000, discovery };
-  const key = cacheKey(discovery.domain);
-  await platform.storage.set(key, entry);
-  await touchCacheKey(platform.storage, key);
+  await putCacheEntry(platform.storage, cacheKey(discovery.domain), entry);
 }
 
 /** Storage is outside our control (another version, a hand edit): anything odd reads as a miss. */

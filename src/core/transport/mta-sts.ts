@@ -1,5 +1,5 @@
 // MTA-STS (RFC 8461): the TXT record, the HTTPS policy, its MX patterns against the domain's MX.
-import { MTA_STS_PREFIX } from '../cache-keys.ts';
+import { MTA_STS_PREFIX, putCacheEntry } from '../cache-keys.ts';
 import type { MtaStsReason } from '../reasons.ts';
 import type { Answer, TransportContext } from './context.ts';
 import { ask } from './context.ts';
@@ -135,5 +135,6 @@ function isCachedPolicy(value: unknown): value is CachedPolicy {
 }
 
 async function writeCache(ctx: TransportContext, entry: CachedPolicy): Promise<void> {
-  if (entry.policy.maxAge > 0) await ctx.platform.storage?.set(`${MTA_STS_PREFIX}${ctx.domain}`, entry);
+  const storage = ctx.platform.storage;
+  if (entry.policy.maxAge > 0 && storage !== undefined) await putCacheEntry(storage, `${MTA_STS_PREFIX}${ctx.domain}`, entry);
 }

@@ -1,4 +1,5 @@
-// The IO the pure core is given: every effect arrives through this one parameter (house style 1).
+// The IO the pure core is given: every effect arrives through this one parameter (docs/architecture.md).
+import type { Connect } from './probe/connection.ts';
 
 /** The part of a fetch Response the DoH client reads. */
 export interface HttpResponse {
@@ -45,4 +46,8 @@ export interface Platform {
   /** IDNA (UTS #46) to A-labels, as the platform's URL parser does it; null when refused. */
   readonly toAscii: (domain: string) => string | null;
   readonly storage?: KeyValueStorage;
+  /** A connection to a mail server for the server probe; absent where the platform has no sockets (Chromium). */
+  readonly connect?: Connect;
+  /** SHA-256/SHA-512 of `data` (DANE matching types 1 and 2, RFC 6698 §2.1.3). */
+  readonly digest?: (algorithm: 'SHA-256' | 'SHA-512', data: Uint8Array) => Promise<Uint8Array>;
 }

@@ -70,6 +70,8 @@ export function createHandler(deps: Deps): Handler {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       const parsed = parseAddress(address, platform);
       if (!parsed.ok) return parsed;
+      // Before any lookup or login probe: a probe for an existing account's server would share its folders.
+      if (await deps.accounts.hasAccount(parsed.value.address)) return { ok: false, reason: 'account-exists' };
       const planned = planAccount(await lookUp(parsed.value), confirmed === true);
       if (!planned.ok) return planned;
       const { plan } = planned;

@@ -17,6 +17,7 @@ const ZONE: FakeRecord[] = [
 function fakeExperiment(logsIn: (username: string) => boolean, existing: ExistingAccount[] = []) {
   const calls: { verified: string[]; created: unknown[]; updated: unknown[] } = { verified: [], created: [], updated: [] };
   const experiment: AccountsExperiment = {
+    hasAccount: async (address) => existing.some((a) => a.address === address),
     verifyLogin: async (server: ServerSettings) => { calls.verified.push(server.username); return logsIn(server.username); },
     create: async (account) => { calls.created.push(account); return { ok: true, accountId: 'account9' }; },
     list: async () => existing,
@@ -78,6 +79,19 @@ describe('createAccount', () => {
     expect(await handle({ type: 'createAccount', address: 'a@example.test', password: 'x' })).toEqual({ ok: false, reason: 'account-unverified' });
     expect(calls.verified.length + calls.created.length).toBe(0);
     expect(await handle({ type: 'createAccount', address: 'a@example.test', confirmed: true })).toMatchObject({ ok: true });
+  });
+
+  test('an address that already has an account is refused before any lookup or login probe (a probe would share its folders)', async () => {
+    const alice: ExistingAccount = {
+      accountId: 'account1', address: 'alice@example.test',
+      incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', username: 'alice' },
+      outgoing: null,
+    };
+    const { experiment, calls } = fakeExperiment(() => true, [alice]);
+    const { handle, resolver } = handlerWith(ZONE, experiment);
+    expect(await handle({ type: 'createAccount', address: 'alice@EXAMPLE.test', password: 'pw' })).toEqual({ ok: false, reason: 'account-exists' });
+    expect(calls).toEqual({ verified: [], created: [], updated: [] });
+    expect(resolver.calls).toEqual([]);
   });
 
   test('outside Thunderbird there is nothing to create accounts with', async () => {

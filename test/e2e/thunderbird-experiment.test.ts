@@ -15,7 +15,9 @@ const TAKEN_PORT = 10994; // test/resolver/zones/taken.test.zone publishes this 
 // Hosts of the example.test fixture zone: they resolve to 127.0.0.1, where nothing answers on 993/465/587.
 const incoming = { protocol: 'imap', hostname: 'imap.example.test', port: 993, security: 'tls', username: 'u@example.test' };
 const outgoing = { protocol: 'smtp', hostname: 'smtp.example.test', port: 465, security: 'tls', username: 'u@example.test' };
-const account = (address: string) => ({ address, incoming: { ...incoming, username: address }, outgoing: { ...outgoing, username: address } });
+const account = (address: string) => ({
+  address, incoming: { ...incoming, username: address }, outgoing: { ...outgoing, username: address },
+});
 
 describe('Thunderbird: the accounts Experiment', () => {
   let tb: RunningThunderbird;
@@ -40,12 +42,14 @@ describe('Thunderbird: the accounts Experiment', () => {
   const refusedByBoth = async (method: string, ...args: unknown[]) => {
     // The schema refuses the call before it reaches the implementation ("Type error for parameter …").
     expect(await viaPage(method, ...args), JSON.stringify(args)).toHaveProperty('error');
-    expect(await viaImplementation(method, ...args), JSON.stringify(args)).toEqual({ value: { ok: false, reason: 'account-bad-settings' } });
+    expect(await viaImplementation(method, ...args), JSON.stringify(args))
+      .toEqual({ value: { ok: false, reason: 'account-bad-settings' } });
   };
 
   describe('arguments are checked by the schema and again by the implementation before anything is written', () => {
     const bad = {
-      hostnames: ['a b\n.test', '', 'imap..example.test', 'imap.example.test/x', '-imap.example.test', `${'a'.repeat(64)}.test`, 'imap.example.test\u0000'],
+      hostnames: ['a b\n.test', '', 'imap..example.test', 'imap.example.test/x', '-imap.example.test', `${'a'.repeat(64)}.test`,
+        'imap.example.test\u0000'],
       ports: [0, 70000, -1, 993.5],
       texts: ['u\r\n@example.test', 'u@example.test\u0000', 'u\n', 'u\u0085', 'u\u2028'],
     };
@@ -71,7 +75,7 @@ describe('Thunderbird: the accounts Experiment', () => {
       expect(await mailPrefs(tb)).toEqual(before);
     }, 60000);
 
-    test('create: control characters in address, username or display name, bad hosts and ports are refused; nothing is created', async () => {
+    test('create: control characters in address, username or display name, bad hosts, ports are refused; nothing is created', async () => {
       const before = await mailPrefs(tb);
       const good = account('new@example.test');
       const cases: unknown[] = [
@@ -129,7 +133,8 @@ describe('Thunderbird: the accounts Experiment', () => {
 
     test('its own arguments are checked too (host, port, security, time limit)', async () => {
       const server = { ...incoming, username: 'x@example.test' };
-      for (const args of [[{ ...server, hostname: 'a b' }, 'pw'], [{ ...server, port: 70000 }, 'pw'], [{ ...server, protocol: 'smtp' }, 'pw'],
+      for (const args of [[{ ...server, hostname: 'a b' }, 'pw'], [{ ...server, port: 70000 }, 'pw'],
+        [{ ...server, protocol: 'smtp' }, 'pw'],
         [{ ...server, username: 'x\r\n' }, 'pw'], [server, 'pw\r\nA1 LOGOUT'], [server, 'pw', 0], [{ ...server, extra: 1 }, 'pw']]) {
         expect(await viaPage('verifyLogin', ...args), JSON.stringify(args)).toHaveProperty('error');
         expect(await viaImplementation('verifyLogin', ...args), JSON.stringify(args)).toEqual({ value: false });
@@ -155,7 +160,9 @@ describe('Thunderbird: the accounts Experiment', () => {
       account.incomingServer = server;
       done({ identityKey: identity.key, smtpKey });
     `, [accountId]);
-    const answer = await viaPage('update', accountId, { outgoing: { protocol: 'smtp', hostname: 'mail.example.test', port: 587, security: 'starttls' } });
+    const answer = await viaPage('update', accountId, {
+      outgoing: { protocol: 'smtp', hostname: 'mail.example.test', port: 587, security: 'starttls' },
+    });
     expect(answer).toEqual({ value: { ok: true } });
     const after = await tb.marionette.executeAsync<Record<string, unknown>>(`
       const [accountId, otherIdentity, sharedKey, done] = arguments;
@@ -163,23 +170,30 @@ describe('Thunderbird: the accounts Experiment', () => {
       const describe = (key) => {
         const server = MailServices.outgoingServer.getServerByKey(key);
         const smtp = server.QueryInterface(Ci.nsISmtpServer);
-        return { key, hostname: smtp.hostname, port: smtp.port, socketType: server.socketType, username: server.username, authMethod: server.authMethod };
+        return {
+          key, hostname: smtp.hostname, port: smtp.port, socketType: server.socketType,
+          username: server.username, authMethod: server.authMethod,
+        };
       };
       const mine = MailServices.accounts.getAccount(accountId).defaultIdentity.smtpServerKey;
       const theirs = MailServices.accounts.getIdentity(otherIdentity).smtpServerKey;
       done({ mine: describe(mine), theirs: describe(theirs), shared: describe(sharedKey) });
     `, [accountId, other.identityKey, other.smtpKey]);
     // nsMsgSocketType 2 = alwaysSTARTTLS, 3 = SSL; nsMsgAuthMethod 3 = passwordCleartext.
-    const original = { key: other.smtpKey, hostname: 'smtp.example.test', port: 465, socketType: 3, username: 'share@example.test', authMethod: 3 };
+    const login = { username: 'share@example.test', authMethod: 3 };
+    const original = { key: other.smtpKey, hostname: 'smtp.example.test', port: 465, socketType: 3, ...login };
     expect(after.theirs).toEqual(original);
     expect(after.shared).toEqual(original);
-    expect(after.mine).toEqual({ key: expect.not.stringMatching(`^${other.smtpKey}$`), hostname: 'mail.example.test', port: 587, socketType: 2, username: 'share@example.test', authMethod: 3 });
+    const own = expect.not.stringMatching(`^${other.smtpKey}$`);
+    expect(after.mine).toEqual({ key: own, hostname: 'mail.example.test', port: 587, socketType: 2, ...login });
     // Its own server, used by no one else, is then edited where it is: no new server each time.
-    expect(await viaPage('update', accountId, { outgoing: { protocol: 'smtp', hostname: 'smtp.example.test', port: 465, security: 'tls' } })).toEqual({ value: { ok: true } });
+    const back = { outgoing: { protocol: 'smtp', hostname: 'smtp.example.test', port: 465, security: 'tls' } };
+    expect(await viaPage('update', accountId, back)).toEqual({ value: { ok: true } });
     const servers = await tb.marionette.executeAsync<string[]>(`
       const [accountId, done] = arguments;
       const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
-      done([MailServices.accounts.getAccount(accountId).defaultIdentity.smtpServerKey, ...MailServices.outgoingServer.servers.map((s) => s.key)]);
+      const mine = MailServices.accounts.getAccount(accountId).defaultIdentity.smtpServerKey;
+      done([mine, ...MailServices.outgoingServer.servers.map((s) => s.key)]);
     `, [accountId]);
     expect(servers[0]).toBe((after.mine as { key: string }).key);
     expect(new Set(servers.slice(1)).size).toBe(servers.length - 1);
@@ -198,7 +212,8 @@ describe('Thunderbird: the accounts Experiment', () => {
     let imap: ImapServer;
     let accountId: string;
     beforeAll(async () => {
-      imap = await startImapServer(inject('stateDir'), { dora: 'correct horse', erin: 'battery staple' }, { host: 'imap.taken.test', port: TAKEN_PORT });
+      const users = { dora: 'correct horse', erin: 'battery staple' };
+      imap = await startImapServer(inject('stateDir'), users, { host: 'imap.taken.test', port: TAKEN_PORT });
       expect(await useResolver(tb, inject('dohUrl'))).toBe('saved');
       const server = { hostname: 'imap.taken.test', port: TAKEN_PORT, security: 'tls', username: 'dora' };
       accountId = await created('dora@taken.test', {
@@ -219,7 +234,8 @@ describe('Thunderbird: the accounts Experiment', () => {
         const found = MailServices.folderLookup.getFolderForURL(root.URI);
         const win = Services.wm.getMostRecentWindow('mail:3pane');
         const about3Pane = win.gTabmail.tabInfo[0].chromeBrowser.contentWindow;
-        const row = await until(() => about3Pane.folderPane && about3Pane.folderPane._modes && about3Pane.folderPane.getRowForFolder(root.URI, 'all'),
+        const pane = () => about3Pane.folderPane;
+        const row = await until(() => pane() && pane()._modes && pane().getRowForFolder(root.URI, 'all'),
           'the folder pane row', 3000).catch(() => null);
         const dir = Services.dirsvc.get('ProfD', Ci.nsIFile);
         dir.append('ImapMail');
@@ -233,7 +249,8 @@ describe('Thunderbird: the accounts Experiment', () => {
       expect(before.row).toBe(true);
       const serverKey = before.lookup;
       const log = imap.log().length;
-      expect((await createThroughPopup(tb, 'dora@taken.test', { password: 'correct horse' })).status).toBe('Thunderbird already has an account for this address.');
+      expect((await createThroughPopup(tb, 'dora@taken.test', { password: 'correct horse' })).status)
+        .toBe('Thunderbird already has an account for this address.');
       expect(await state()).toEqual({ lookup: serverKey, row: true, files: before.files });
       // No probe reached the server: the real account never logs in with the full address, a probe would try it first.
       expect(imap.log().slice(log)).not.toMatch(/dora@taken\.test/);
@@ -243,7 +260,10 @@ describe('Thunderbird: the accounts Experiment', () => {
       const before = await state();
       const log = imap.log().length;
       const server = { protocol: 'imap', hostname: 'imap.taken.test', port: TAKEN_PORT, security: 'tls', username: 'dora' };
-      const answers = [await viaPage('verifyLogin', server, 'correct horse'), await viaPage('verifyLogin', { ...server, hostname: 'IMAP.Taken.Test' }, 'correct horse')];
+      const answers = [
+        await viaPage('verifyLogin', server, 'correct horse'),
+        await viaPage('verifyLogin', { ...server, hostname: 'IMAP.Taken.Test' }, 'correct horse'),
+      ];
       expect(await state()).toEqual(before);
       expect(answers).toEqual([{ value: false }, { value: false }]);
       expect(imap.log().slice(log)).not.toMatch(/Login: user=<dora>|passwd-file\(dora/);

@@ -26,7 +26,7 @@ export const PAGE_HELPERS = `
     const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL(path) });
     const doc = await until(() => {
       const d = tab.browser.contentDocument;
-      return d && d.readyState === 'complete' && d.getElementById('status') !== undefined && d.body && d.body.childElementCount > 0 ? d : null;
+      return d && d.readyState === 'complete' && d.body && d.body.childElementCount > 0 ? d : null;
     }, path);
     return { tab, doc, close: () => win.gTabmail.closeTab(tab) };
   }
@@ -39,7 +39,9 @@ export type ExperimentAnswer = { value: unknown } | { error: string };
  * add-on does (the schema checks the arguments first); `via: 'implementation'` calls the parent-side object
  * directly, so only the implementation's own checks stand between the arguments and the account manager.
  */
-export function callExperiment(tb: RunningThunderbird, method: string, args: unknown[], via: 'page' | 'implementation'): Promise<ExperimentAnswer> {
+export function callExperiment(
+  tb: RunningThunderbird, method: string, args: unknown[], via: 'page' | 'implementation',
+): Promise<ExperimentAnswer> {
   return tb.marionette.executeAsync<ExperimentAnswer>(`
     const [id, method, argsJson, via, done] = arguments;
     ${PAGE_HELPERS}
@@ -89,7 +91,8 @@ export async function useResolver(tb: RunningThunderbird, dohUrl: string): Promi
     (async () => {
       const options = await openPage(id, 'popup/options.html');
       const d = options.doc;
-      await until(() => d.querySelectorAll('input[name="choice"]').length === 4 && d.getElementById('timeout').value !== '', 'the stored options to load');
+      await until(() => d.querySelectorAll('input[name="choice"]').length === 4 && d.getElementById('timeout').value !== '',
+        'the stored options to load');
       d.getElementById('choice-custom').click();
       d.getElementById('custom-url').value = doh;
       const fallback = d.getElementById('fallback');
@@ -125,8 +128,9 @@ export function createThroughPopup(tb: RunningThunderbird, address: string, { tr
       if (!buttonDisabled) {
         button.click();
         // A failed IMAP login costs seconds: dovecot delays each refusal and Thunderbird tries several mechanisms.
-        await until(() => p.getElementById('create-status').textContent.startsWith('Account created') || p.getElementById('create-status').classList.contains('error'),
-          'the account to be created', 80000);
+        const status = p.getElementById('create-status');
+        const settled = () => status.textContent.startsWith('Account created') || status.classList.contains('error');
+        await until(settled, 'the account to be created', 80000);
       }
       const status = p.getElementById('create-status').textContent;
       popup.close();

@@ -75,7 +75,7 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     // the real account's folders with it. `except` is the server being moved itself.
     const serverIdentity = (type, username, hostname) => `${type}://${username.toLowerCase()}@${hostname.toLowerCase()}`;
     const serverTaken = (type, username, hostname, except = null) =>
-      MailServices.accounts.allServers.some((server) => server !== except && server.type === type
+      MailServices.accounts.allServers.some((server) => (except === null || server.key !== except.key)
         && serverIdentity(server.type, server.username || '', server.hostname || '') === serverIdentity(type, username, hostname));
 
     // The getter throws when there is no Local Folders account yet (as CreateInBackend.sys.mjs handles it).
@@ -97,7 +97,8 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     const identitiesUsing = (outgoing) => {
       const fallback = MailServices.outgoingServer.defaultServer;
       const isDefault = Boolean(fallback) && fallback.key === outgoing.key;
-      return MailServices.accounts.allIdentities.filter((identity) => (identity.smtpServerKey ? identity.smtpServerKey === outgoing.key : isDefault));
+      return MailServices.accounts.allIdentities.filter((identity) =>
+        (identity.smtpServerKey ? identity.smtpServerKey === outgoing.key : isDefault));
     };
 
     // An exception in here reaches the add-on as "An unexpected error occurred" unless it is an
@@ -225,7 +226,8 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           const incoming = account.incomingServer;
           const identity = account.defaultIdentity;
           // Every refusal before the first write.
-          if (servers.incoming && incoming.type !== servers.incoming.protocol) return { ok: false, reason: 'account-bad-settings' }; // never IMAP<->POP3
+          // Never IMAP<->POP3 here: the folders would not follow.
+          if (servers.incoming && incoming.type !== servers.incoming.protocol) return { ok: false, reason: 'account-bad-settings' };
           if (servers.incoming && serverTaken(incoming.type, incoming.username || '', servers.incoming.hostname, incoming)) {
             return { ok: false, reason: 'account-exists' };
           }

@@ -269,12 +269,14 @@ describe('Thunderbird: the accounts Experiment', () => {
       expect(imap.log().slice(log)).not.toMatch(/Login: user=<dora>|passwd-file\(dora/);
     }, 60000);
 
-    test('probes for other usernames on the same host, failing and succeeding, leave no files behind', async () => {
+    test('probes for other usernames on the same host, failing and succeeding, leave no files or prefs behind', async () => {
       const before = await state();
+      const prefs = await mailPrefs(tb);
       const server = { protocol: 'imap', hostname: 'imap.taken.test', port: TAKEN_PORT, security: 'tls' };
       expect(await viaPage('verifyLogin', { ...server, username: 'dora@taken.test' }, 'correct horse')).toEqual({ value: false });
       expect(await viaPage('verifyLogin', { ...server, username: 'erin' }, 'battery staple')).toEqual({ value: true });
       expect(await state()).toEqual(before);
+      expect(await mailPrefs(tb)).toEqual(prefs);
     }, 60000);
   });
 });

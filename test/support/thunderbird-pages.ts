@@ -73,7 +73,8 @@ export function mailPrefs(tb: RunningThunderbird): Promise<Record<string, unknow
       'mail.account.', 'mail.accountmanager.'];
     const out = {};
     for (const root of roots) {
-      for (const name of Services.prefs.getChildList(root)) {
+      // Thunderbird clears canChangeStoreType by itself once a server's folders exist: not a write of ours.
+      for (const name of Services.prefs.getChildList(root).filter((n) => !n.endsWith('.canChangeStoreType'))) {
         const type = Services.prefs.getPrefType(name);
         out[name] = type === Services.prefs.PREF_STRING ? Services.prefs.getStringPref(name)
           : type === Services.prefs.PREF_INT ? Services.prefs.getIntPref(name) : Services.prefs.getBoolPref(name);

@@ -61,7 +61,7 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
         isText(accountId, 64) && hasOnly(servers, [], ['incoming', 'outgoing'])
         && (absent(servers.incoming) || isServer(servers.incoming, INCOMING, { username: false }))
         && (absent(servers.outgoing) || isServer(servers.outgoing, ['smtp'], { username: false })),
-      hasAccount: (address) => isText(address, 254),
+      hasAccount: (address) => isText(address, 320), // 64-octet local-part, '@', 253-octet domain: never refused, only looked up
     };
     const argumentProblem = (method, ...args) => (CHECKS[method](...args) ? null : 'account-bad-settings');
 

@@ -18,9 +18,18 @@ export interface AccountsExperiment {
     password?: string;
     rememberPassword?: boolean;
   }): Promise<{ ok: true; accountId: string } | { ok: false; reason: 'account-exists' | 'account-bad-settings' }>;
-  verifyLogin(server: ServerSettings, password: string): Promise<boolean>;
+  /** Whether an identity already has this address: asked before any login probe. */
+  hasAccount(address: string): Promise<boolean>;
+  /**
+   * One login with a throwaway server; false when it fails, when the server does not answer within
+   * `timeoutMs` (default 20 s), or when an account already uses this server and username.
+   */
+  verifyLogin(server: ServerSettings, password: string, timeoutMs?: number): Promise<boolean>;
   list(): Promise<ExistingAccount[]>;
-  update(accountId: string, servers: { incoming?: Omit<ServerSettings, 'username'>; outgoing?: Omit<ServerSettings, 'username'> }): Promise<{ ok: boolean }>;
+  /** An SMTP server another identity also uses is left alone: this account's identity gets its own. */
+  update(accountId: string, servers: { incoming?: Omit<ServerSettings, 'username'>; outgoing?: Omit<ServerSettings, 'username'> }): Promise<
+    { ok: true } | { ok: false; reason: 'account-bad-settings' | 'account-exists' | 'account-nothing-to-update' }
+  >;
 }
 
 export function accountsExperiment(browser: Browser): AccountsExperiment | null {

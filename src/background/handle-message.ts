@@ -85,6 +85,8 @@ export function createHandler(deps: Deps): Handler {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       const parsed = parseAddress(shown.address, platform);
       if (!parsed.ok) return parsed;
+      // Before any lookup or login probe: a probe for an existing account's server would share its folders.
+      if (await deps.accounts.hasAccount(parsed.value.address)) return { ok: false, reason: 'account-exists' };
       // The servers shown, checked against what is published now (a cache hit or a fresh lookup).
       const planned = planAccount(await lookUp(parsed.value), shown, trusted);
       if (!planned.ok) return planned;
@@ -136,10 +138,12 @@ export function createHandler(deps: Deps): Handler {
       if (!incoming.ok) return incoming;
       const outgoing = checked(shown.outgoing, account.outgoing);
       if (!outgoing.ok) return outgoing;
-      await deps.accounts.update(accountId, {
+      const moved = await deps.accounts.update(accountId, {
         ...(incoming.server === null ? {} : { incoming: incoming.server }),
         ...(outgoing.server === null ? {} : { outgoing: outgoing.server }),
       });
+      // The Experiment checks again and may refuse (e.g. another account's server): say so, never "Updated".
+      if (!moved.ok) return moved;
       const updated = await findAccount(accountId);
       return updated === undefined ? { ok: false, reason: 'account-nothing-to-update' } : { ok: true, account: await report(updated) };
     },

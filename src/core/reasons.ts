@@ -7,6 +7,7 @@ export type AddressReason =
   | 'address-empty-local-part'
   | 'address-empty-domain'
   | 'address-local-part-too-long'
+  | 'address-too-long'
   | 'address-local-part-invalid'
   | 'address-invisible-characters'
   | 'address-domain-literal'

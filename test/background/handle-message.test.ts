@@ -17,6 +17,7 @@ const ZONE: FakeRecord[] = [
 function fakeExperiment(logsIn: (username: string) => boolean, existing: ExistingAccount[] = []) {
   const calls: { verified: string[]; created: unknown[]; updated: unknown[] } = { verified: [], created: [], updated: [] };
   const experiment: AccountsExperiment = {
+    hasAccount: async (address) => existing.some((a) => a.address === address),
     verifyLogin: async (server: ServerSettings) => { calls.verified.push(server.username); return logsIn(server.username); },
     create: async (account) => { calls.created.push(account); return { ok: true, accountId: 'account9' }; },
     list: async () => existing,
@@ -106,6 +107,19 @@ describe('createAccount', () => {
     const { handle } = handlerWith(outside, experiment, { ad: false });
     expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test', providerIn, providerOut), trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
     expect(calls.created).toEqual([]);
+  });
+
+  test('an address that already has an account is refused before any lookup or login probe (a probe would share its folders)', async () => {
+    const alice: ExistingAccount = {
+      accountId: 'account1', address: 'alice@example.test',
+      incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', username: 'alice' },
+      outgoing: null,
+    };
+    const { experiment, calls } = fakeExperiment(() => true, [alice]);
+    const { handle, resolver } = handlerWith(ZONE, experiment);
+    expect(await handle({ type: 'createAccount', shown: shownFor('alice@EXAMPLE.test'), trusted: false, password: 'pw' })).toEqual({ ok: false, reason: 'account-exists' });
+    expect(calls).toEqual({ verified: [], created: [], updated: [] });
+    expect(resolver.calls).toEqual([]);
   });
 
   test('outside Thunderbird there is nothing to create accounts with', async () => {
@@ -208,6 +222,15 @@ describe('existing accounts', () => {
     expect(resolver.calls).toHaveLength(12);
     // Found settings come from the cache (their TTL); the empty domain is not asked again for a while.
     expect(again.accounts.map((a) => [a.fromCache, a.published?.level ?? null])).toEqual([[true, 'tls'], [true, 'tls'], [false, null]]);
+  });
+
+  test('a refusal from the Experiment (another account\'s server) reaches the popup, never "Updated"', async () => {
+    const { experiment, calls } = fakeExperiment(() => true, [eve]);
+    const refusing = { ...experiment, update: async () => ({ ok: false as const, reason: 'account-exists' as const }) };
+    const { handle } = handlerWith(ZONE, refusing);
+    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown: { incoming: imaps, outgoing: null }, confirmed: true, trusted: false }))
+      .toEqual({ ok: false, reason: 'account-exists' });
+    expect(calls.updated).toEqual([]);
   });
 
   test("RFC 6186 §4: a reported failure re-queries only the account's own protocol", async () => {

@@ -14,10 +14,11 @@ export interface ImapServer {
   readonly stop: () => Promise<void>;
 }
 
-export async function startImapServer(stateDir: string, users: Record<string, string>): Promise<ImapServer> {
+/** `host`/`port`: the name on its certificate and where it listens (a zone in test/resolver/zones points there). */
+export async function startImapServer(stateDir: string, users: Record<string, string>, { host = 'imap.login.test', port = IMAP_PORT } = {}): Promise<ImapServer> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-dovecot-'));
   chmodSync(dir, 0o755); // dovecot's auth process runs as the dovecot user and must read the passwd file
-  const cert = issue(stateDir, 'imap-login', ['imap.login.test']);
+  const cert = issue(stateDir, host, [host]);
   writeFileSync(join(dir, 'cert.pem'), cert.cert);
   writeFileSync(join(dir, 'key.pem'), cert.key);
   writeFileSync(join(dir, 'passwd'), Object.entries(users).map(([user, password]) => `${user}:{PLAIN}${password}::::::\n`).join(''));
@@ -59,7 +60,7 @@ service imap-login {
   }
   inet_listener imaps {
     address = 127.0.0.1
-    port = ${IMAP_PORT}
+    port = ${port}
     ssl = yes
   }
 }

@@ -4,6 +4,7 @@ import type { AddressReason } from '../reasons.ts';
 import { parseHostname, type Hostname } from './parse-hostname.ts';
 
 export const MAX_LOCAL_PART_OCTETS = 64; // RFC 5321 §4.5.3.1.1
+export const MAX_ADDRESS_OCTETS = 254; // RFC 5321 §4.5.3.1.3: a path of 256 octets, less its angle brackets
 
 export interface EmailAddress {
   /** local-part@domain with the domain in lowercase A-labels. */
@@ -50,6 +51,7 @@ export function parseAddress(input: string, platform: Pick<Platform, 'toAscii'>)
 
   const domain = normaliseDomain(rawDomain, platform);
   if (!domain.ok) return domain;
+  if (utf8.encode(`${localPart}@${domain.hostname}`).length > MAX_ADDRESS_OCTETS) return fail('address-too-long');
   return {
     ok: true,
     value: { address: `${localPart}@${domain.hostname}`, localPart, mailbox, domain: domain.hostname },

@@ -38,6 +38,7 @@ describe('parseAddress: DESIGN §3 normalisation', () => {
     { name: 'domain literal', input: 'a@[192.0.2.1]', reason: 'address-domain-literal' },
     { name: 'double dot in domain (would query a shorter name)', input: 'a@exa..mple.com', reason: 'domain-empty-label' },
     { name: 'leading dot in domain', input: 'a@.example.com', reason: 'domain-empty-label' },
+    { name: 'address of 255 octets (RFC 5321 §4.5.3.1.3: a path holds at most 254)', input: `a@${Array(4).fill('x'.repeat(62)).join('.')}.c`, reason: 'address-too-long' },
     { name: 'label of 64 octets', input: `a@${'x'.repeat(64)}.com`, reason: 'domain-label-too-long' },
     { name: 'name of 254 octets', input: `a@${Array(4).fill('x'.repeat(62)).join('.')}.com`, reason: 'domain-too-long' },
     { name: 'underscore in domain', input: 'a@mail_host.example.com', reason: 'domain-invalid-characters' },

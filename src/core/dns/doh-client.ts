@@ -57,9 +57,6 @@ export async function lookup(question: Question, options: DohOptions, platform: 
     ttlBound = Math.min(ttlBound, chain.cnameTtl ?? ttlBound);
     seen = [...seen, ...chain.aliases.slice(0, -1)];
     name = chain.name;
-    if (!isEncodableName(name)) {
-      return { status: 'error', reason: 'cname-target-invalid', resolver: step.resolver, name: question.name, detail: `CNAME target ${JSON.stringify(name)} is not a name that can be asked for` };
-    }
   }
 }
 
@@ -120,8 +117,9 @@ async function ask(resolver: string, question: Question, options: DohOptions, pl
   if (chain.records.length > 0) return { status: 'answer', records: chain.records, ad, resolver };
   // A chain that ends at a name this answer holds nothing for: the server did not follow the
   // CNAME (or the target has no data; asking again tells which). Never read as "no record".
-  if (chain.name !== question.name) return { status: 'alias', chain, ad, resolver };
-  return { status: 'nodata', ad, resolver };
+  if (chain.name === question.name) return { status: 'nodata', ad, resolver };
+  if (!isEncodableName(chain.name)) return fail('cname-target-invalid', `${question.name}: CNAME target ${JSON.stringify(chain.name)} cannot be asked for`);
+  return { status: 'alias', chain, ad, resolver };
 }
 
 function fail(reason: DnsFailureReason, detail: string): Attempt {

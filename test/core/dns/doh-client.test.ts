@@ -93,7 +93,7 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   // An authoritative-only server (aa, no ra) answers a CNAME'd name with the CNAME alone.
   const PROVIDER = '_imaps._tcp.provider.test';
-  const alias = (target = PROVIDER, owner = Q.name, ttl = 600): FakeAnswer => ({ answers: [{ name: owner, type: 'CNAME', ttl, data: target }] });
+  const alias = (target = PROVIDER, owner: string = Q.name, ttl = 600): FakeAnswer => ({ answers: [{ name: owner, type: 'CNAME', ttl, data: target }] });
 
   test('RFC 1034 §3.6.2: an answer ending in a CNAME the server did not follow is followed with a new query', async () => {
     const resolver = fakeResolver((name) => (name === Q.name ? alias() : name === PROVIDER ? { answers: [srv(PROVIDER, 0, 1, 993, 'imap.provider.test', 3600)] } : undefined));
@@ -122,7 +122,7 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   test('a CNAME target that cannot be asked for is an error, never "no record"', async () => {
     const resolver = fakeResolver(() => alias('bad name.test'));
-    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', name: Q.name });
+    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'cname-target-invalid', name: Q.name });
   });
 
   test('a failure while following a CNAME is an error naming the label', async () => {

@@ -47,13 +47,9 @@ export async function lookup(question: Question, options: DohOptions, platform: 
       return { ...step, name: question.name, detail: `${step.detail}${via}` };
     }
     ad &&= step.ad;
-    if (step.status === 'answer') {
-      const records = step.records.map((r) => (r.ttl > ttlBound ? { ...r, ttl: ttlBound } : r));
-      return { ...step, records, ad };
-    }
+    if (step.status === 'answer') return { ...step, records: withTtlAtMost(step.records, ttlBound), ad };
     if (step.status !== 'alias') return { ...step, ad };
     const { chain } = step;
-    // RFC 2181 §10.1.1: what the alias leads to is cached no longer than the alias itself.
     ttlBound = Math.min(ttlBound, chain.cnameTtl ?? ttlBound);
     seen = [...seen, ...chain.aliases.slice(0, -1)];
     name = chain.name;
@@ -114,12 +110,17 @@ async function ask(resolver: string, question: Question, options: DohOptions, pl
   }
   const chain = followCname(answers, question.name, question.type, { seen, hops: seen.length });
   if (!chain.ok) return fail(chain.reason, chain.detail);
-  if (chain.records.length > 0) return { status: 'answer', records: chain.records, ad, resolver };
+  if (chain.records.length > 0) return { status: 'answer', records: withTtlAtMost(chain.records, chain.cnameTtl ?? Number.POSITIVE_INFINITY), ad, resolver };
   // A chain that ends at a name this answer holds nothing for: the server did not follow the
   // CNAME (or the target has no data; asking again tells which). Never read as "no record".
   if (chain.name === question.name) return { status: 'nodata', ad, resolver };
   if (!isEncodableName(chain.name)) return fail('cname-target-invalid', `${question.name}: CNAME target ${JSON.stringify(chain.name)} cannot be asked for`);
   return { status: 'alias', chain, ad, resolver };
+}
+
+/** RFC 2181 §10.1.1: records reached through an alias are cached no longer than the alias. */
+function withTtlAtMost(records: readonly ResourceRecord[], bound: number): readonly ResourceRecord[] {
+  return records.map((r) => (r.ttl > bound ? { ...r, ttl: bound } : r));
 }
 
 function fail(reason: DnsFailureReason, detail: string): Attempt {

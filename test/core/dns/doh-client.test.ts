@@ -76,12 +76,13 @@ describe('lookup: RFC 8484 DoH client', () => {
     expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toEqual({ status: 'nodata', ad: false, resolver: A });
   });
 
-  test('a CNAME chain in the answer is followed to the SRV records', async () => {
+  test('a CNAME chain in the answer is followed to the SRV records, cached no longer than the CNAME (RFC 2181 §10.1.1)', async () => {
     const resolver = fakeResolver(() => ({
-      answers: [{ name: Q.name, type: 'CNAME', data: 'real.example.test' }, srv('real.example.test', 0, 1, 993, 'imap.example.test')],
+      answers: [{ name: Q.name, type: 'CNAME', ttl: 60, data: 'real.example.test' }, srv('real.example.test', 0, 1, 993, 'imap.example.test', 3600)],
     }));
     const result = await lookup(Q, options(), testPlatform(resolver.fetch));
     expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' }]);
+    expect(result.status === 'answer' && result.records[0]?.ttl).toBe(60);
   });
 
   test('a CNAME loop is an error and the next resolver is asked', async () => {

@@ -1,28 +1,11 @@
 // The built CLI (dist/cli.js) against the real test resolver: DESIGN §5 JSON, exit codes, stderr.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startHostileDoh, type HostileDoh } from '../support/hostile-doh.ts';
+import { cli } from '../support/run-cli.ts';
 
-const CLI = 'dist/cli.js';
 const doh = inject('dohUrl');
 const ca = inject('caFile');
-
-interface Run { code: number | null; stdout: string; stderr: string; ms: number }
-
-function cli(...args: string[]): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
 
 const real = ['--doh', doh, '--ca', ca];
 

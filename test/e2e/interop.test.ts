@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startBindAuthoritative, startBindResolver, type DnsServer } from '../support/bind-doh.ts';
+import { startHostileDoh, type HostileDoh } from '../support/hostile-doh.ts';
 import { startKnotResolver } from '../support/knot-doh.ts';
 import { cli } from '../support/run-cli.ts';
 import { prepareZone, type ZoneFile } from '../support/sign-zone.ts';
@@ -13,10 +14,12 @@ import { prepareZone, type ZoneFile } from '../support/sign-zone.ts';
 const stateDir = inject('stateDir');
 const ca = inject('caFile');
 let dir = '';
+let hung: HostileDoh | undefined;
 const servers: Partial<Record<'bindResolver' | 'knot' | 'bindAuth', DnsServer>> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-interop-'));
+  hung = await startHostileDoh(stateDir, { trusted: true });
   const zones: ZoneFile[] = [
     prepareZone(join(dir, 'zones'), 'test/resolver/zones/example.test.zone', { sign: true }),
     ...['alias.test', 'provider.test', 'broken.test'].map((z) => prepareZone(join(dir, 'zones'), `test/fixtures/interop/${z}.zone`, { sign: false })),
@@ -34,7 +37,7 @@ beforeAll(async () => {
 }, 60000);
 
 afterAll(async () => {
-  await Promise.all(Object.values(servers).map((s) => s.stop()));
+  await Promise.all([...Object.values(servers).map((s) => s.stop()), hung?.close()]);
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
@@ -88,5 +91,18 @@ describe.each(MATRIX)('$server over $method', ({ key, validates, method }) => {
     expect(JSON.parse(result.stdout)).toMatchObject({ incoming: null, badge: { level: 'none' }, error: { name: '_imaps._tcp.broken.test' } });
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('_imaps._tcp.broken.test');
+  });
+});
+
+describe.each(SERVERS.filter((s) => s.validates))('a hung first resolver, then $server, over POST', ({ key }) => {
+  test('its time-out is paid once, TLSA and the policy host go straight to the second, and the CLI exits', async () => {
+    const timeout = 1500;
+    const first = hung?.url('hang') ?? '';
+    const result = await cli('alice@example.test', '--doh', first, '--doh', servers[key]?.dohUrl ?? '', '--ca', ca, '--json', '--post', '--timeout', String(timeout));
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ incoming: { hostname: 'imap.example.test' }, transport: { mtaSts: { status: 'valid' } } });
+    expect(json.transport.dane.map((d: { status: string }) => d.status)).toEqual(['valid', 'valid', 'valid']);
+    expect(result.ms).toBeLessThan(2 * timeout);
   });
 });

@@ -26,7 +26,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     return EXIT.found;
   }
   // One discovery per run: the policy host's address lookups share its memory of failed resolvers.
-  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, memory: rememberFailures() };
+  const memory = rememberFailures();
+  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, memory };
   let node;
   try {
     node = createNodePlatform(args.ca, options);

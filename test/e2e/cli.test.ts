@@ -124,7 +124,7 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
   test.each([
     { name: 'accepts TCP, never speaks TLS', url: () => silentUrl },
     { name: 'HTTP/2 up, streams never answered', url: () => hostile.url('hang') },
-  ])('a hung first resolver ($name) costs its time-out once: --post gets TLSA and the MTA-STS policy through the second, then exits', async ({ url }) => {
+  ])('a hung first resolver ($name) costs its time-out once: --post gets TLSA and the policy via the second, exits', async ({ url }) => {
     const timeout = 1500;
     const run = await cli('alice@example.test', '--doh', url(), ...real, '--json', '--post', '--timeout', String(timeout));
     expect(run.code).toBe(0);

@@ -22,7 +22,8 @@ beforeAll(async () => {
   hung = await startHostileDoh(stateDir, { trusted: true });
   const zones: ZoneFile[] = [
     prepareZone(join(dir, 'zones'), 'test/resolver/zones/example.test.zone', { sign: true }),
-    ...['alias.test', 'provider.test', 'broken.test'].map((z) => prepareZone(join(dir, 'zones'), `test/fixtures/interop/${z}.zone`, { sign: false })),
+    ...['alias.test', 'provider.test', 'broken.test']
+      .map((z) => prepareZone(join(dir, 'zones'), `test/fixtures/interop/${z}.zone`, { sign: false })),
   ];
   servers.bindAuth = await startBindAuthoritative({ stateDir, dir: join(dir, 'bind-auth'), zones });
   const forwardTo = servers.bindAuth.dnsPort ?? 0;
@@ -77,7 +78,9 @@ describe.each(MATRIX)('$server over $method', ({ key, validates, method }) => {
     const result = await run('bob@alias.test', '--no-transport');
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json.incoming).toMatchObject({ hostname: 'imap.provider.test', port: 993, security: 'tls', service: '_imaps._tcp', inDomain: false });
+    expect(json.incoming).toMatchObject({
+      hostname: 'imap.provider.test', port: 993, security: 'tls', service: '_imaps._tcp', inDomain: false,
+    });
     // RFC 2181 §10.1.1: cached no longer than the CNAME (600 s) that led to it.
     expect(json.incoming.ttl).toBeLessThanOrEqual(600);
     expect(json.badge.level).toBe('unverified');
@@ -88,7 +91,8 @@ describe.each(MATRIX)('$server over $method', ({ key, validates, method }) => {
   test('a CNAME into a zone nobody serves fails the lookup (exit 4) naming _imaps, never falls back to _imap', async () => {
     const result = await run('carol@broken.test', '--no-transport');
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout)).toMatchObject({ incoming: null, badge: { level: 'none' }, error: { name: '_imaps._tcp.broken.test' } });
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ incoming: null, badge: { level: 'none' }, error: { name: '_imaps._tcp.broken.test' } });
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('_imaps._tcp.broken.test');
   });
@@ -98,7 +102,9 @@ describe.each(SERVERS.filter((s) => s.validates))('a hung first resolver, then $
   test('its time-out is paid once, TLSA and the policy host go straight to the second, and the CLI exits', async () => {
     const timeout = 1500;
     const first = hung?.url('hang') ?? '';
-    const result = await cli('alice@example.test', '--doh', first, '--doh', servers[key]?.dohUrl ?? '', '--ca', ca, '--json', '--post', '--timeout', String(timeout));
+    const second = servers[key]?.dohUrl ?? '';
+    const args = ['--doh', first, '--doh', second, '--ca', ca, '--json', '--post', '--timeout', String(timeout)];
+    const result = await cli('alice@example.test', ...args);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ incoming: { hostname: 'imap.example.test' }, transport: { mtaSts: { status: 'valid' } } });

@@ -30,7 +30,9 @@ export async function startBindAuthoritative({ stateDir, dir, zones }: Common & 
 }
 
 /** A validating resolver forwarding every query to `forwardTo` (plain DNS), trusting `anchors` (no root anchor). */
-export async function startBindResolver({ stateDir, dir, forwardTo, anchors }: Common & { forwardTo: number; anchors: readonly ZoneFile[] }): Promise<DnsServer> {
+export async function startBindResolver(
+  { stateDir, dir, forwardTo, anchors }: Common & { forwardTo: number; anchors: readonly ZoneFile[] },
+): Promise<DnsServer> {
   const keys = anchors.flatMap((z) => {
     if (z.dnskey === null) return [];
     const k = keyFields(z.dnskey);

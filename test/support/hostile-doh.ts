@@ -32,7 +32,8 @@ function queryOf(request: http2.Http2ServerRequest, body: Buffer): packet.Packet
 
 /** The answer the plain.test fixture zone gives, unsigned. */
 function plainAnswer(query: packet.Packet): Uint8Array {
-  return responseFor(query, { answers: [{ name: query.questions?.[0]?.name ?? '', type: 'SRV', data: { priority: 0, weight: 0, port: 993, target: 'mail.plain.test' } }] });
+  const name = query.questions?.[0]?.name ?? '';
+  return responseFor(query, { answers: [{ name, type: 'SRV', data: { priority: 0, weight: 0, port: 993, target: 'mail.plain.test' } }] });
 }
 
 /** `trusted`: certificate from the test CA; otherwise self-signed, a resolver nobody vouched for. */

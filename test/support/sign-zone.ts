@@ -19,7 +19,8 @@ export function prepareZone(dir: string, source: string, { sign }: { sign: boole
   const file = join(dir, `${origin}.zone`);
   copyFileSync(source, file);
   if (!sign) return { origin, file, dnskey: null };
-  const run = (args: string[]): string => execFileSync(args[0]!, args.slice(1), { cwd: join(dir, 'keys'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const run = (args: string[]): string =>
+    execFileSync(args[0]!, args.slice(1), { cwd: join(dir, 'keys'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const ksk = run(['ldns-keygen', '-a', 'ECDSAP256SHA256', '-k', origin]);
   const zsk = run(['ldns-keygen', '-a', 'ECDSAP256SHA256', origin]);
   // NSEC3 denial validates under the empty non-terminal _tcp in BIND and Knot Resolver alike.

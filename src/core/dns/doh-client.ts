@@ -40,6 +40,7 @@ export async function lookup(question: Question, options: DohOptions, platform: 
   let seen: readonly string[] = [];
   let ad = true;
   let ttlBound = Number.POSITIVE_INFINITY;
+  // Ends: each alias step adds a CNAME to `seen`, and followCname refuses more than MAX_CNAME_HOPS.
   for (;;) {
     const step = await askInTurn({ name, type: question.type }, options, platform, seen);
     if (step.status === 'error') {
@@ -57,7 +58,12 @@ export async function lookup(question: Question, options: DohOptions, platform: 
 }
 
 /** Asks the resolvers in order, skipping those that failed earlier in the same discovery. */
-async function askInTurn(question: Question, options: DohOptions, platform: Platform, seen: readonly string[]): Promise<Exclude<Attempt, Failed> | (Failed & { resolver: string })> {
+async function askInTurn(
+  question: Question,
+  options: DohOptions,
+  platform: Platform,
+  seen: readonly string[],
+): Promise<Exclude<Attempt, Failed> | (Failed & { resolver: string })> {
   const failures: string[] = [];
   let last: (Failed & { resolver: string }) | undefined;
   for (const resolver of options.resolvers) {
@@ -76,17 +82,24 @@ async function askInTurn(question: Question, options: DohOptions, platform: Plat
   return last ?? { status: 'error', reason: 'network', resolver: '', detail: 'no resolver configured' };
 }
 
-async function ask(resolver: string, question: Question, options: DohOptions, platform: Platform, seen: readonly string[]): Promise<Attempt> {
+async function ask(
+  resolver: string,
+  question: Question,
+  options: DohOptions,
+  platform: Platform,
+  seen: readonly string[],
+): Promise<Attempt> {
   const query = encodeQuery(question, !isLoopback(resolver));
   const signal = platform.timeout(options.timeoutMs);
   const accept = { accept: DNS_MESSAGE };
   // RFC 9110 §8.6: a POST states its length (BIND 9 refuses one without; browsers set it from the body).
   const post = { ...accept, 'content-type': DNS_MESSAGE, 'content-length': String(query.byteLength) };
+  const common = { signal, redirect: 'error', maxBytes: MAX_MESSAGE_OCTETS } as const;
   let bytes: Uint8Array;
   try {
     const response = options.method === 'GET'
-      ? await platform.fetch(withDnsParameter(resolver, query), { method: 'GET', headers: accept, signal, redirect: 'error', maxBytes: MAX_MESSAGE_OCTETS })
-      : await platform.fetch(resolver, { method: 'POST', headers: post, body: query, signal, redirect: 'error', maxBytes: MAX_MESSAGE_OCTETS });
+      ? await platform.fetch(withDnsParameter(resolver, query), { method: 'GET', headers: accept, ...common })
+      : await platform.fetch(resolver, { method: 'POST', headers: post, body: query, ...common });
     if (response.status !== 200) return fail('http-status', `HTTP ${response.status} for ${question.name}`);
     const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== DNS_MESSAGE) return fail('content-type', `content type ${JSON.stringify(type)} for ${question.name}`);
@@ -110,11 +123,15 @@ async function ask(resolver: string, question: Question, options: DohOptions, pl
   }
   const chain = followCname(answers, question.name, question.type, { seen, hops: seen.length });
   if (!chain.ok) return fail(chain.reason, chain.detail);
-  if (chain.records.length > 0) return { status: 'answer', records: withTtlAtMost(chain.records, chain.cnameTtl ?? Number.POSITIVE_INFINITY), ad, resolver };
+  if (chain.records.length > 0) {
+    return { status: 'answer', records: withTtlAtMost(chain.records, chain.cnameTtl ?? Number.POSITIVE_INFINITY), ad, resolver };
+  }
   // A chain that ends at a name this answer holds nothing for: the server did not follow the
   // CNAME (or the target has no data; asking again tells which). Never read as "no record".
   if (chain.name === question.name) return { status: 'nodata', ad, resolver };
-  if (!isEncodableName(chain.name)) return fail('cname-target-invalid', `${question.name}: CNAME target ${JSON.stringify(chain.name)} cannot be asked for`);
+  if (!isEncodableName(chain.name)) {
+    return fail('cname-target-invalid', `${question.name}: CNAME target ${JSON.stringify(chain.name)} cannot be asked for`);
+  }
   return { status: 'alias', chain, ad, resolver };
 }
 

@@ -58,7 +58,10 @@ describe('discover', () => {
       srv(`_imap._tcp.${D}`, 0, 1, 143, `mail.${D}`),
       srv(`_submissions._tcp.${D}`, 0, 1, 465, `mail.${D}`),
     ], `alice@${D}`, { ad: false });
-    expect(result).toMatchObject({ status: 'found', incoming: { hostname: 'imap.provider.test', port: 993, security: 'tls', service: '_imaps._tcp', ttl: 600 } });
+    expect(result).toMatchObject({
+      status: 'found',
+      incoming: { hostname: 'imap.provider.test', port: 993, security: 'tls', service: '_imaps._tcp', ttl: 600 },
+    });
     expect(result.badge.level).not.toBe('starttls');
   });
 

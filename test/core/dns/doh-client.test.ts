@@ -78,7 +78,10 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   test('a CNAME chain in the answer is followed to the SRV records, cached no longer than the CNAME (RFC 2181 §10.1.1)', async () => {
     const resolver = fakeResolver(() => ({
-      answers: [{ name: Q.name, type: 'CNAME', ttl: 60, data: 'real.example.test' }, srv('real.example.test', 0, 1, 993, 'imap.example.test', 3600)],
+      answers: [
+        { name: Q.name, type: 'CNAME', ttl: 60, data: 'real.example.test' },
+        srv('real.example.test', 0, 1, 993, 'imap.example.test', 3600),
+      ],
     }));
     const result = await lookup(Q, options(), testPlatform(resolver.fetch));
     expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' }]);
@@ -94,12 +97,19 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   // An authoritative-only server (aa, no ra) answers a CNAME'd name with the CNAME alone.
   const PROVIDER = '_imaps._tcp.provider.test';
-  const alias = (target = PROVIDER, owner: string = Q.name, ttl = 600): FakeAnswer => ({ answers: [{ name: owner, type: 'CNAME', ttl, data: target }] });
+  const alias = (target = PROVIDER, owner: string = Q.name, ttl = 600): FakeAnswer => ({
+    answers: [{ name: owner, type: 'CNAME', ttl, data: target }],
+  });
 
   test('RFC 1034 §3.6.2: an answer ending in a CNAME the server did not follow is followed with a new query', async () => {
-    const resolver = fakeResolver((name) => (name === Q.name ? alias() : name === PROVIDER ? { answers: [srv(PROVIDER, 0, 1, 993, 'imap.provider.test', 3600)] } : undefined));
+    const provider: FakeAnswer = { answers: [srv(PROVIDER, 0, 1, 993, 'imap.provider.test', 3600)] };
+    const resolver = fakeResolver((name) => (name === Q.name ? alias() : name === PROVIDER ? provider : undefined));
     const result = await lookup(Q, options(), testPlatform(resolver.fetch));
-    expect(result).toMatchObject({ status: 'answer', resolver: A, records: [{ name: PROVIDER, data: { type: 'SRV', port: 993, target: 'imap.provider.test' } }] });
+    expect(result).toMatchObject({
+      status: 'answer',
+      resolver: A,
+      records: [{ name: PROVIDER, data: { type: 'SRV', port: 993, target: 'imap.provider.test' } }],
+    });
     expect(resolver.calls.map((c) => c.name)).toEqual([Q.name, PROVIDER]);
     // RFC 2181 §10.1.1: the answer for the alias lasts no longer than the CNAME that led to it.
     expect(result.status === 'answer' && result.records[0]?.ttl).toBe(600);
@@ -123,12 +133,14 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   test('a CNAME target that cannot be asked for is an error, never "no record"', async () => {
     const resolver = fakeResolver(() => alias('bad name.test'));
-    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'cname-target-invalid', name: Q.name });
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'error', reason: 'cname-target-invalid', name: Q.name });
   });
 
   test('a failure while following a CNAME is an error naming the label', async () => {
     const resolver = fakeResolver((name) => (name === Q.name ? alias() : { rcode: 'SERVFAIL' }));
-    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'servfail', name: Q.name, detail: expect.stringContaining(PROVIDER) });
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'error', reason: 'servfail', name: Q.name, detail: expect.stringContaining(PROVIDER) });
   });
 
   test('an answer to another question is refused', async () => {

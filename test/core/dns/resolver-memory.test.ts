@@ -21,9 +21,14 @@ describe('resolver memory: a failed resolver is asked once per discovery', () =>
     const timeoutMs = 200;
     const resolver = fakeResolver((name, _type, url) => (at(url) === A ? hung : zone[name] ?? { rcode: 'NXDOMAIN', ad: true }));
     const started = Date.now();
-    const result = await discover(address(`alice@${D}`), { resolvers: [A, B], method: 'GET', timeoutMs, transport: true }, testPlatform(resolver.fetch));
+    const options = { resolvers: [A, B], method: 'GET', timeoutMs, transport: true } as const;
+    const result = await discover(address(`alice@${D}`), options, testPlatform(resolver.fetch));
     const elapsed = Date.now() - started;
-    expect(result).toMatchObject({ status: 'found', incoming: { hostname: `imap.${D}` }, transport: { dane: [{ status: 'absent' }, { status: 'absent' }] } });
+    expect(result).toMatchObject({
+      status: 'found',
+      incoming: { hostname: `imap.${D}` },
+      transport: { dane: [{ status: 'absent' }, { status: 'absent' }] },
+    });
     const toA = resolver.calls.filter((c) => at(c.url) === A);
     // The first wave (six SRV, two TXT, MX) meets the hung resolver once each; nothing after it does.
     expect(toA.map((c) => c.type).sort()).toEqual(['MX', 'SRV', 'SRV', 'SRV', 'SRV', 'SRV', 'SRV', 'TXT', 'TXT']);
@@ -34,9 +39,11 @@ describe('resolver memory: a failed resolver is asked once per discovery', () =>
   test('a resolver that answered SERVFAIL for one name is still asked for the next (SERVFAIL is about the name)', async () => {
     const memory = rememberFailures();
     const options: DohOptions = { resolvers: [A, B], method: 'GET', timeoutMs: 500, memory };
-    const resolver = fakeResolver((name, _type, url) => (at(url) === A && name.startsWith('_imaps.') ? { rcode: 'SERVFAIL' } : zone[name] ?? {}));
-    expect(await lookup({ name: `_imaps._tcp.${D}`, type: 'SRV' }, options, testPlatform(resolver.fetch))).toMatchObject({ status: 'answer', resolver: B });
-    expect(await lookup({ name: `_submissions._tcp.${D}`, type: 'SRV' }, options, testPlatform(resolver.fetch))).toMatchObject({ status: 'answer', resolver: A });
+    const resolver = fakeResolver((name, _type, url) => (at(url) === A && name.startsWith('_imaps.') ? { rcode: 'SERVFAIL' } : zone[name]));
+    const platform = testPlatform(resolver.fetch);
+    const srvAt = (label: string) => lookup({ name: `${label}.${D}`, type: 'SRV' }, options, platform);
+    expect(await srvAt('_imaps._tcp')).toMatchObject({ status: 'answer', resolver: B });
+    expect(await srvAt('_submissions._tcp')).toMatchObject({ status: 'answer', resolver: A });
   });
 
   test('once every resolver has failed, a later query fails at once with the earlier failures, asking nobody', async () => {
@@ -50,7 +57,8 @@ describe('resolver memory: a failed resolver is asked once per discovery', () =>
     const later = await lookup({ name: `_993._tcp.imap.${D}`, type: 'TLSA' }, options, testPlatform(resolver.fetch));
     expect(Date.now() - started).toBeLessThan(50);
     expect(resolver.calls).toHaveLength(asked);
-    expect(later).toMatchObject({ status: 'error', reason: 'timeout', name: `_993._tcp.imap.${D}`, detail: expect.stringMatching(/a\.example.*b\.example/) });
+    expect(later).toMatchObject({ status: 'error', reason: 'timeout', name: `_993._tcp.imap.${D}` });
+    expect(later.status === 'error' && later.detail).toMatch(/a\.example.*b\.example/);
   });
 
   test('without a memory (a single lookup), every resolver is tried as before', async () => {

@@ -16,7 +16,11 @@ export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
  * permission lets it read answers without CORS headers (unbound's DoH sends none).
  */
 export const boundedFetch: Fetch = async (url, { body, maxBytes, ...request }) => {
-  const response = await fetch(url, { ...request, ...(body === undefined ? {} : { body: body as BodyInit }), credentials: 'omit', cache: 'no-store' });
+  // A DoH POST must state its length (RFC 9110 §8.6; BIND 9 refuses it otherwise). Content-Length
+  // is the browser's to set (a forbidden header name) and it does for a known-length ArrayBuffer:
+  // exactly the query's octets, whatever buffer the view lies in.
+  const payload = body === undefined ? {} : { body: body.slice().buffer };
+  const response = await fetch(url, { ...request, ...payload, credentials: 'omit', cache: 'no-store' });
   return {
     // redirect 'manual' hands back an opaque redirect: status 0, which the core reads as "redirected".
     status: response.type === 'opaqueredirect' ? 0 : response.status,

@@ -1,6 +1,8 @@
 // srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] (DESIGN §5)
 import { parseArgs } from 'node:util';
-import { checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, resolverList, type Discovery } from '../core/index.ts';
+import {
+  checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, rememberFailures, resolverList, type Discovery,
+} from '../core/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';
@@ -23,7 +25,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     out(USAGE);
     return EXIT.found;
   }
-  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport };
+  // One discovery per run: the policy host's address lookups share its memory of failed resolvers.
+  const memory = rememberFailures();
+  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, memory };
   let node;
   try {
     node = createNodePlatform(args.ca, options);

@@ -3,6 +3,7 @@ export { parseAddress, type EmailAddress, type AddressResult } from './address/p
 export { parseHostname, type Hostname } from './address/parse-hostname.ts';
 export { badgeFor, type Badge, type BadgeLevel } from './badge.ts';
 export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts';
+export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
 export {
   discover,
   type Discovery,

@@ -34,7 +34,8 @@ export type DnsFailureReason =
   | 'truncated'
   | 'malformed-response'
   | 'question-mismatch'
-  | 'cname-loop';
+  | 'cname-loop'
+  | 'cname-target-invalid';
 
 /** Reasons behind a badge level (DESIGN §4). */
 export type BadgeReason =

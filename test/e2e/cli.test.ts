@@ -1,27 +1,11 @@
 // The built CLI (dist/cli.js) against the real test resolver: DESIGN §5 JSON, exit codes, stderr.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startHostileDoh, type HostileDoh } from '../support/hostile-doh.ts';
+import { cli } from '../support/run-cli.ts';
 
-const CLI = 'dist/cli.js';
 const doh = inject('dohUrl');
 const ca = inject('caFile');
-
-interface Run { code: number | null; stdout: string; stderr: string; ms: number }
-
-function cli(...args: string[]): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
 
 const real = ['--doh', doh, '--ca', ca];
 
@@ -29,13 +13,16 @@ const real = ['--doh', doh, '--ca', ca];
 let silent: Server;
 const sockets: Socket[] = [];
 let silentUrl = '';
+let hostile: HostileDoh;
 beforeAll(async () => {
+  hostile = await startHostileDoh(inject('stateDir'), { trusted: true });
   silent = createServer((socket) => sockets.push(socket));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const address = silent.address();
   silentUrl = `https://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/dns-query`;
 });
 afterAll(async () => {
+  await hostile.close();
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
 });
@@ -132,6 +119,22 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
     const run = await cli('alice@example.test', '--doh', 'https://127.0.0.1:1/dns-query', ...real, '--json', '--no-transport');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).timing.queries).toBe(12);
+  });
+
+  test.each([
+    { name: 'accepts TCP, never speaks TLS', url: () => silentUrl },
+    { name: 'HTTP/2 up, streams never answered', url: () => hostile.url('hang') },
+  ])('a hung first resolver ($name) costs its time-out once: --post gets TLSA and the policy via the second, exits', async ({ url }) => {
+    const timeout = 1500;
+    const run = await cli('alice@example.test', '--doh', url(), ...real, '--json', '--post', '--timeout', String(timeout));
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.incoming).toMatchObject({ hostname: 'imap.example.test', port: 993 });
+    // The policy host's address lookup went straight to the resolver that answered.
+    expect(json.transport.mtaSts).toMatchObject({ status: 'valid', mode: 'enforce' });
+    expect(json.transport.dane.map((d: { status: string }) => d.status)).toEqual(['valid', 'valid', 'valid']);
+    // One time-out (SRV, TXT and MX wait on it together), not one per phase; then the process ends.
+    expect(run.ms).toBeLessThan(2 * timeout);
   });
 
   test('the resolver\'s certificate must be trusted: without --ca it is a resolver failure', async () => {

@@ -22,8 +22,8 @@ afterAll(async () => {
   await untrusted.close();
 });
 
-function platform(resolvers: string[], timeoutMs = 800) {
-  const options = { resolvers, method: 'GET' as const, timeoutMs };
+function platform(resolvers: string[], timeoutMs = 800, method: 'GET' | 'POST' = 'GET') {
+  const options = { resolvers, method, timeoutMs };
   const node = createNodePlatform(inject('caFile'), options);
   nodes.push(node);
   return { options, platform: node.platform };
@@ -58,6 +58,23 @@ describe('hostile DoH server', () => {
     const started = Date.now();
     expect(await lookup(Q, always.options, always.platform)).toMatchObject({ status: 'error', reason: 'network', detail: expect.stringContaining('REFUSED_STREAM') });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('RFC 9113 §8.7: a stream refused without GOAWAY is sent once more on a new connection, not the same one', async () => {
+    const before = hostile.connections();
+    const node = platform([hostile.url('refuse-stream')]);
+    const result = await lookup(Q, node.options, node.platform);
+    expect(result).toMatchObject({ status: 'answer', records: [{ data: { target: 'mail.plain.test' } }] });
+    expect(hostile.connections() - before).toBe(2);
+  });
+
+  test.each(['GET', 'POST'] as const)('%s: six parallel queries to a server refusing a stream opened during another', async (method) => {
+    const before = hostile.connections();
+    const node = platform([hostile.url('one-incomplete-stream')], 800, method);
+    const result = await discover(address('alice@plain.test'), node.options, node.platform);
+    expect(result).toMatchObject({ status: 'found', incoming: { hostname: 'mail.plain.test' }, error: null, timing: { queries: 6 } });
+    // Still parallel: one connection carried all six, none had to be retried.
+    expect(hostile.connections() - before).toBe(1);
   });
 
   test('forged AD from a resolver whose certificate nobody vouched for is never believed', async () => {

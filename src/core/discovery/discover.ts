@@ -3,6 +3,7 @@ import type { EmailAddress } from '../address/parse-address.ts';
 import type { Hostname } from '../address/parse-hostname.ts';
 import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import { lookup, type DohOptions, type LookupResult } from '../dns/doh-client.ts';
+import { rememberFailures } from '../dns/resolver-memory.ts';
 import type { Platform } from '../platform.ts';
 import type { DnsFailureReason } from '../reasons.ts';
 import { startTransportChecks, type Transport, type TransportChecks } from '../transport/index.ts';
@@ -63,8 +64,10 @@ export interface DiscoveryOptions extends DohOptions {
   readonly transport?: boolean;
 }
 
-export async function discover(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
+export async function discover(address: EmailAddress, given: DiscoveryOptions, platform: Platform): Promise<Discovery> {
   const started = platform.now();
+  // One memory for every query of this discovery (SRV, TXT, MX, TLSA): no time-out is paid twice.
+  const options: DiscoveryOptions = { ...given, memory: given.memory ?? rememberFailures() };
   let queries = 0;
   const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
   const services = labelsFor(options.only);

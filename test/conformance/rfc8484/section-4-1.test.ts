@@ -36,8 +36,13 @@ describe('RFC 8484 §4.1', () => {
     const fetch: Fetch = (url, request) => { seen.push(request); return inner.fetch(url, request); };
     const result = await lookup(Q, options({ method: 'POST' }), testPlatform(fetch));
     expect(result.status).toBe('answer');
-    expect(seen[0]?.headers).toEqual({ accept: 'application/dns-message', 'content-type': 'application/dns-message' });
     expect(seen[0]?.body?.length).toBeGreaterThan(12);
+    // RFC 9110 §8.6: BIND 9 answers HTTP 400 to a DoH POST without Content-Length.
+    expect(seen[0]?.headers).toEqual({
+      accept: 'application/dns-message',
+      'content-type': 'application/dns-message',
+      'content-length': String(seen[0]?.body?.length),
+    });
     expect(inner.calls[0]).toMatchObject({ method: 'POST', name: Q.name, type: 'SRV' });
   });
 

@@ -53,6 +53,33 @@ describe('discover', () => {
     });
   });
 
+  test('an _imaps CNAME the server did not follow is followed: implicit TLS wins, never a silent STARTTLS downgrade', async () => {
+    const provider = '_imaps._tcp.provider.test';
+    // zoneResolver answers like an authoritative-only server: the CNAME alone, target not chased.
+    const result = await discoverIn([
+      { name: `_imaps._tcp.${D}`, type: 'CNAME', ttl: 600, data: provider },
+      srv(provider, 0, 1, 993, 'imap.provider.test', 3600),
+      srv(`_imap._tcp.${D}`, 0, 1, 143, `mail.${D}`),
+      srv(`_submissions._tcp.${D}`, 0, 1, 465, `mail.${D}`),
+    ], `alice@${D}`, { ad: false });
+    expect(result).toMatchObject({
+      status: 'found',
+      incoming: { hostname: 'imap.provider.test', port: 993, security: 'tls', service: '_imaps._tcp', ttl: 600 },
+    });
+    expect(result.badge.level).not.toBe('starttls');
+  });
+
+  test('an _imaps CNAME whose target cannot be resolved fails the lookup instead of falling back to _imap', async () => {
+    const resolver = fakeResolver((name) => {
+      if (name === `_imaps._tcp.${D}`) return { answers: [{ name, type: 'CNAME', data: '_imaps._tcp.provider.test' }] };
+      if (name === '_imaps._tcp.provider.test') return { rcode: 'SERVFAIL' };
+      if (name === `_imap._tcp.${D}`) return { answers: [srv(name, 0, 1, 143, `mail.${D}`)] };
+      return undefined;
+    });
+    const result = await discover(address(`alice@${D}`), OPTIONS, testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'resolver-failure', incoming: null, error: { reason: 'servfail', name: `_imaps._tcp.${D}` } });
+  });
+
   test('records with a target that is no host name, or port 0, are reported and not used', async () => {
     const result = await discoverIn([
       srv(`_imaps._tcp.${D}`, 0, 1, 993, `bad_host.${D}`),

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { lookup, type DohOptions } from '../../../src/core/dns/doh-client.ts';
+import { MAX_CNAME_HOPS } from '../../../src/core/dns/follow-cname.ts';
 import type { Fetch } from '../../../src/core/platform.ts';
 import { fakeResolver, httpResponse, srv, testPlatform, type FakeAnswer } from '../../support/fake-resolver.ts';
 
@@ -75,12 +76,16 @@ describe('lookup: RFC 8484 DoH client', () => {
     expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toEqual({ status: 'nodata', ad: false, resolver: A });
   });
 
-  test('a CNAME chain in the answer is followed to the SRV records', async () => {
+  test('a CNAME chain in the answer is followed to the SRV records, cached no longer than the CNAME (RFC 2181 §10.1.1)', async () => {
     const resolver = fakeResolver(() => ({
-      answers: [{ name: Q.name, type: 'CNAME', data: 'real.example.test' }, srv('real.example.test', 0, 1, 993, 'imap.example.test')],
+      answers: [
+        { name: Q.name, type: 'CNAME', ttl: 60, data: 'real.example.test' },
+        srv('real.example.test', 0, 1, 993, 'imap.example.test', 3600),
+      ],
     }));
     const result = await lookup(Q, options(), testPlatform(resolver.fetch));
     expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' }]);
+    expect(result.status === 'answer' && result.records[0]?.ttl).toBe(60);
   });
 
   test('a CNAME loop is an error and the next resolver is asked', async () => {
@@ -88,6 +93,54 @@ describe('lookup: RFC 8484 DoH client', () => {
     const resolver = perResolver({ [A]: loop, [B]: good });
     expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toMatchObject({ status: 'answer', resolver: B });
     expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'cname-loop' });
+  });
+
+  // An authoritative-only server (aa, no ra) answers a CNAME'd name with the CNAME alone.
+  const PROVIDER = '_imaps._tcp.provider.test';
+  const alias = (target = PROVIDER, owner: string = Q.name, ttl = 600): FakeAnswer => ({
+    answers: [{ name: owner, type: 'CNAME', ttl, data: target }],
+  });
+
+  test('RFC 1034 §3.6.2: an answer ending in a CNAME the server did not follow is followed with a new query', async () => {
+    const provider: FakeAnswer = { answers: [srv(PROVIDER, 0, 1, 993, 'imap.provider.test', 3600)] };
+    const resolver = fakeResolver((name) => (name === Q.name ? alias() : name === PROVIDER ? provider : undefined));
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({
+      status: 'answer',
+      resolver: A,
+      records: [{ name: PROVIDER, data: { type: 'SRV', port: 993, target: 'imap.provider.test' } }],
+    });
+    expect(resolver.calls.map((c) => c.name)).toEqual([Q.name, PROVIDER]);
+    // RFC 2181 §10.1.1: the answer for the alias lasts no longer than the CNAME that led to it.
+    expect(result.status === 'answer' && result.records[0]?.ttl).toBe(600);
+  });
+
+  test('RFC 1034 §3.6.2: a followed CNAME whose target has no record is NODATA, and AD holds only if every step had it', async () => {
+    const resolver = fakeResolver((name) => (name === Q.name ? { ...alias(), ad: true } : { answers: [], ad: false }));
+    expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'nodata', ad: false });
+    const nx = fakeResolver((name) => (name === Q.name ? alias() : { rcode: 'NXDOMAIN' }));
+    expect(await lookup(Q, options(), testPlatform(nx.fetch))).toMatchObject({ status: 'nxdomain' });
+  });
+
+  test('RFC 1034 §3.6.2: CNAMEs across queries are loop-safe and bounded', async () => {
+    const loop = fakeResolver((name) => (name === Q.name ? alias('b.test') : alias(Q.name, name)));
+    expect(await lookup(Q, options(), testPlatform(loop.fetch))).toMatchObject({ status: 'error', reason: 'cname-loop', name: Q.name });
+    expect(loop.calls.length).toBeLessThanOrEqual(2);
+    const endless = fakeResolver((name) => ({ answers: [{ name, type: 'CNAME', data: `x${name}` }] }));
+    expect(await lookup(Q, options(), testPlatform(endless.fetch))).toMatchObject({ status: 'error', reason: 'cname-loop' });
+    expect(endless.calls.length).toBeLessThanOrEqual(MAX_CNAME_HOPS + 1);
+  });
+
+  test('a CNAME target that cannot be asked for is an error, never "no record"', async () => {
+    const resolver = fakeResolver(() => alias('bad name.test'));
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'error', reason: 'cname-target-invalid', name: Q.name });
+  });
+
+  test('a failure while following a CNAME is an error naming the label', async () => {
+    const resolver = fakeResolver((name) => (name === Q.name ? alias() : { rcode: 'SERVFAIL' }));
+    const result = await lookup(Q, options(), testPlatform(resolver.fetch));
+    expect(result).toMatchObject({ status: 'error', reason: 'servfail', name: Q.name, detail: expect.stringContaining(PROVIDER) });
   });
 
   test('an answer to another question is refused', async () => {

@@ -7,12 +7,14 @@ const srv = (name: string, target: string): ResourceRecord => ({ name, ttl: 60, 
 
 describe('followCname: RFC 1034 §3.6.2 chains inside one answer', () => {
   test('direct records need no chain', () => {
-    expect(followCname([srv('q.test', 'a.test')], 'q.test', 'SRV')).toEqual({ ok: true, name: 'q.test', records: [srv('q.test', 'a.test')] });
+    expect(followCname([srv('q.test', 'a.test')], 'q.test', 'SRV'))
+      .toEqual({ ok: true, name: 'q.test', records: [srv('q.test', 'a.test')], aliases: ['q.test'], cnameTtl: null });
   });
 
   test('a two-step chain ends at the records of the final name', () => {
     const answers = [cname('q.test', 'b.test'), cname('b.test', 'c.test'), srv('c.test', 'imap.test')];
-    expect(followCname(answers, 'q.test', 'SRV')).toEqual({ ok: true, name: 'c.test', records: [srv('c.test', 'imap.test')] });
+    expect(followCname(answers, 'q.test', 'SRV'))
+      .toEqual({ ok: true, name: 'c.test', records: [srv('c.test', 'imap.test')], aliases: ['q.test', 'b.test', 'c.test'], cnameTtl: 60 });
   });
 
   test('records for names off the chain are ignored (no injection by a stray RR)', () => {
@@ -20,8 +22,21 @@ describe('followCname: RFC 1034 §3.6.2 chains inside one answer', () => {
     expect(followCname(answers, 'q.test', 'SRV')).toMatchObject({ ok: true, records: [srv('b.test', 'good.test')] });
   });
 
-  test('a chain ending nowhere is NODATA (empty list)', () => {
-    expect(followCname([cname('q.test', 'b.test')], 'q.test', 'SRV')).toEqual({ ok: true, name: 'b.test', records: [] });
+  test('a chain ending at a name the answer holds nothing for names that name (the caller asks for it)', () => {
+    expect(followCname([cname('q.test', 'b.test')], 'q.test', 'SRV'))
+      .toEqual({ ok: true, name: 'b.test', records: [], aliases: ['q.test', 'b.test'], cnameTtl: 60 });
+  });
+
+  test('RFC 2181 §10.1.1: the smallest CNAME TTL on the chain is reported', () => {
+    const answers = [{ ...cname('q.test', 'b.test'), ttl: 30 }, cname('b.test', 'c.test'), srv('c.test', 'imap.test')];
+    expect(followCname(answers, 'q.test', 'SRV')).toMatchObject({ ok: true, cnameTtl: 30 });
+  });
+
+  test('names met in earlier answers of the same lookup count for loops and hops', () => {
+    const back = followCname([cname('b.test', 'q.test')], 'b.test', 'SRV', { seen: ['q.test'], hops: 1 });
+    expect(back).toMatchObject({ ok: false, reason: 'cname-loop' });
+    const tooFar = followCname([cname('b.test', 'c.test')], 'b.test', 'SRV', { seen: ['q.test'], hops: MAX_CNAME_HOPS });
+    expect(tooFar).toMatchObject({ ok: false, reason: 'cname-loop' });
   });
 
   test('a loop is refused', () => {

@@ -17,12 +17,13 @@ const TIME_LIMIT_MS = Math.max(60_000, RUNS * 0.25);
 /** The record's own octets (fixed RDATA fields, strings, digests, every name label) occur in the message. */
 function evidenced(record: ResourceRecord, message: Uint8Array): boolean {
   const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
-  const has = (needle: readonly number[], caseless = false): boolean => {
+  // `caselessFrom`: octets from this index of the needle on are compared case-insensitively (name labels).
+  const has = (needle: readonly number[], caselessFrom = needle.length): boolean => {
     if (needle.length === 0) return true;
     outer: for (let i = 0; i + needle.length <= message.length; i++) {
       for (let j = 0; j < needle.length; j++) {
         const m = message[i + j] ?? -1;
-        if ((caseless ? fold(m) : m) !== needle[j]) continue outer;
+        if ((j >= caselessFrom ? fold(m) : m) !== needle[j]) continue outer;
       }
       return true;
     }
@@ -41,13 +42,19 @@ function evidenced(record: ResourceRecord, message: Uint8Array): boolean {
     }
     return [octets.length, ...octets];
   };
-  const labels = (name: string): boolean => name === '.' || name.split('.').every((l) => has(label(l), true));
+  const labels = (name: string): boolean => name === '.' || name.split('.').every((l) => has(label(l), 0));
+  const hasBefore = (fixed: number[], name: string): boolean => {
+    if (name === '.') return has([...fixed, 0]);
+    const pointed = [...Array(64).keys()].some((p) => has([...fixed, 0xc0 | p]));
+    return pointed || has([...fixed, ...label(name.split('.')[0] ?? '')], fixed.length);
+  };
   const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
   const d = record.data;
   if (!labels(record.name)) return false;
   switch (d.type) {
-    case 'SRV': return has([...u16(d.priority), ...u16(d.weight), ...u16(d.port)]) && labels(d.target);
-    case 'MX': return has(u16(d.preference)) && labels(d.exchange);
+    // The fixed fields sit right before the target's first label (or a compression pointer).
+    case 'SRV': return hasBefore([...u16(d.priority), ...u16(d.weight), ...u16(d.port)], d.target) && labels(d.target);
+    case 'MX': return hasBefore(u16(d.preference), d.exchange) && labels(d.exchange);
     case 'CNAME': return labels(d.target);
     case 'TXT': return d.strings.every((s) => has([s.length, ...s]));
     case 'TLSA': return has([d.usage, d.selector, d.matchingType, ...d.data]);

@@ -205,14 +205,23 @@ function nsdConfig(zones, nsdPort) {
 function nsdAnswers(nsdPort, origin) {
   return new Promise((done) => {
     const socket = dgram.createSocket('udp4');
+    let finished = false;
     const finish = (ok) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       socket.close();
       done(ok);
     };
     const timer = setTimeout(() => finish(false), 200);
     socket.on('error', () => finish(false));
-    socket.on('message', (message) => finish(packet.decode(message).rcode === 'NOERROR'));
+    socket.on('message', (message) => {
+      try {
+        finish(packet.decode(message).rcode === 'NOERROR');
+      } catch {
+        finish(false);
+      }
+    });
     socket.send(packet.encode({ type: 'query', id: 1, questions: [{ type: 'SOA', name: origin }] }), nsdPort, '127.0.0.1');
   });
 }

@@ -12,8 +12,8 @@ const ADDRESSES = [
   ['henry@none.test', 'nothing published (exit 3)'],
 ];
 
-if (spawnSync('sh', ['-c', 'command -v unbound && command -v ldns-signzone'], { stdio: 'ignore' }).status !== 0) {
-  console.error('npm run demo needs Debian\'s unbound and ldnsutils: apt-get install -y unbound ldnsutils');
+if (spawnSync('sh', ['-c', 'command -v unbound && command -v nsd && command -v ldns-signzone'], { stdio: 'ignore' }).status !== 0) {
+  console.error('npm run demo needs Debian\'s unbound, nsd and ldnsutils: apt-get install -y unbound nsd ldnsutils');
   process.exit(1);
 }
 const port = await new Promise((resolve) => {

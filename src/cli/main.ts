@@ -81,11 +81,12 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
   });
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'an email address is required' : 'give exactly one address');
-  const doh = values.doh ?? resolverList(DEFAULT_SETTINGS);
-  for (const url of doh) {
+  // The checked URL, not the text: a URI template (RFC 8484 §4.1) is used expanded.
+  const doh = (values.doh ?? resolverList(DEFAULT_SETTINGS)).map((url) => {
     const checked = checkResolverUrl(url, parseUrl);
     if (!checked.ok) throw new UsageError(`--doh ${JSON.stringify(url)}: ${describe(checked.reason)}`);
-  }
+    return checked.url;
+  });
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive whole number of milliseconds`);
   return {

@@ -70,7 +70,12 @@ export type BadgeReason =
 export type RejectReason = 'target-invalid' | 'port-zero' | 'records-over-limit';
 
 /** Why a DoH resolver URL typed in the options page (or given to --doh) was refused. */
-export type ResolverUrlReason = 'resolver-url-invalid' | 'resolver-url-not-https' | 'resolver-url-credentials' | 'resolver-url-fragment';
+export type ResolverUrlReason =
+  | 'resolver-url-invalid'
+  | 'resolver-url-not-https'
+  | 'resolver-url-credentials'
+  | 'resolver-url-fragment'
+  | 'resolver-url-template';
 
 /** Why an MTA-STS TXT record or policy is not a policy (RFC 8461 §3), or could not be had. */
 export type MtaStsReason =

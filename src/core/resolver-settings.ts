@@ -31,12 +31,28 @@ export const DEFAULT_SETTINGS: ResolverSettings = { choice: 'cloudflare', custom
 
 export type ResolverUrlResult = { ok: true; url: string } | { ok: false; reason: ResolverUrlReason };
 
+// RFC 8484 §4.1: a resolver is published as a URI template (RFC 6570) whose one variable is "dns",
+// `{?dns}` to start the query or `{&dns}` to continue one (RFC 6570 §3.2.8, §3.2.9).
+const DNS_TEMPLATE = /^([^{}]*)\{([?&])dns\}$/;
+
+/** The template expanded to the URL the DoH client adds `dns=` to; null for any other template. */
+function expandTemplate(text: string): string | null {
+  if (!/[{}]/.test(text)) return text;
+  const match = DNS_TEMPLATE.exec(text);
+  if (match === null) return null;
+  const [, base = '', operator] = match;
+  return (operator === '&') === base.includes('?') ? base : null;
+}
+
 /**
- * RFC 8484 §3: a DoH URI template is https; credentials and fragments have no place in it.
+ * RFC 8484 §3: a DoH URI template is https; credentials and fragments have no place in it. The
+ * template form is expanded (RFC 8484 §4.1); the URL returned is the one to use.
  * `parse` is the platform's URL parser (the core does not read globals).
  */
 export function checkResolverUrl(text: string, parse: (text: string) => URL | null): ResolverUrlResult {
-  const url = parse(text.trim());
+  const expanded = expandTemplate(text.trim());
+  if (expanded === null) return { ok: false, reason: 'resolver-url-template' };
+  const url = parse(expanded);
   if (url === null || url.hostname === '') return { ok: false, reason: 'resolver-url-invalid' };
   if (url.protocol !== 'https:') return { ok: false, reason: 'resolver-url-not-https' };
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'resolver-url-credentials' };
@@ -47,7 +63,8 @@ export function checkResolverUrl(text: string, parse: (text: string) => URL | nu
 /** Stored settings come from storage.sync (maybe another version, maybe edited): read defensively. */
 export function readSettings(value: unknown, parse: (text: string) => URL | null): ResolverSettings {
   const stored = typeof value === 'object' && value !== null ? (value as Partial<Record<keyof ResolverSettings, unknown>>) : {};
-  const customUrl = typeof stored.customUrl === 'string' && checkResolverUrl(stored.customUrl, parse).ok ? stored.customUrl : '';
+  const checked = typeof stored.customUrl === 'string' ? checkResolverUrl(stored.customUrl, parse) : null;
+  const customUrl = checked?.ok === true ? checked.url : '';
   const known = RESOLVER_PRESETS.some((p) => p.id === stored.choice) || (stored.choice === 'custom' && customUrl !== '');
   const timeout = typeof stored.timeoutMs === 'number' && Number.isInteger(stored.timeoutMs) ? stored.timeoutMs : DEFAULT_SETTINGS.timeoutMs;
   return {

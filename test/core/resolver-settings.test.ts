@@ -16,11 +16,30 @@ describe('resolver settings', () => {
     expect(checkResolverUrl(text, parse)).toEqual(result);
   });
 
+  // RFC 8484 §4.1 publishes resolvers as URI templates (RFC 6570) with the one variable "dns".
+  test.each([
+    { text: 'https://dns.example/dns-query{?dns}', result: { ok: true, url: 'https://dns.example/dns-query' } },
+    { text: ' https://dns.example:8443/q{?dns} ', result: { ok: true, url: 'https://dns.example:8443/q' } },
+    { text: 'https://dns.example/q?x=1{&dns}', result: { ok: true, url: 'https://dns.example/q?x=1' } },
+    { text: 'https://dns.example/dns-query{?name}', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/dns-query{?dns,ct}', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/{dns}', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/dns-query{?dns}{?dns}', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/dns-query{?dns', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/q?x=1{?dns}', result: { ok: false, reason: 'resolver-url-template' } },
+    { text: 'https://dns.example/q{&dns}', result: { ok: false, reason: 'resolver-url-template' } },
+  ])('RFC 8484 §4.1: the URI template $text is expanded to its base URL or refused', ({ text, result }) => {
+    expect(checkResolverUrl(text, parse)).toEqual(result);
+  });
+
   test('stored values are read defensively: junk falls back to the defaults, the time-out is clamped', () => {
     expect(readSettings(undefined, parse)).toEqual(DEFAULT_SETTINGS);
     expect(readSettings({ choice: 'custom', customUrl: 'http://evil/', fallback: 'yes', timeoutMs: 10 ** 9 }, parse))
       .toEqual({ choice: DEFAULT_SETTINGS.choice, customUrl: '', fallback: true, timeoutMs: 30000 });
     expect(readSettings({ choice: 'quad9', timeoutMs: 1 }, parse)).toMatchObject({ choice: 'quad9', timeoutMs: 500 });
+    // A template stored by an earlier version is read as the URL it stands for.
+    expect(readSettings({ choice: 'custom', customUrl: 'https://dns.example/dns-query{?dns}' }, parse))
+      .toMatchObject({ choice: 'custom', customUrl: 'https://dns.example/dns-query' });
   });
 
   test('the chosen resolver first, then (with fallback) the other presets, never twice', () => {

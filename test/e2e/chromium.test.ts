@@ -52,6 +52,32 @@ describe('Chromium: the add-on against the test resolver', () => {
     await options.close();
   });
 
+  test('RFC 8484 §4.1: options take a resolver URI template ({?dns}) as its URL, and refuse other templates', async () => {
+    const options = await extension.context.newPage();
+    await options.goto(extension.url('popup/options.html'));
+    await options.check('#choice-custom');
+    await options.fill('#custom-url', `${doh}/x{?name}`);
+    await options.click('#save');
+    expect(await options.textContent('#custom-error')).toMatch(/\{\?dns\}/);
+    await options.fill('#custom-url', `${doh}{?dns}`);
+    await options.click('#save');
+    await options.waitForFunction(() => document.getElementById('saved')?.textContent !== '');
+    expect(await options.textContent('#custom-error')).toBe('');
+    expect(await options.inputValue('#custom-url')).toBe(doh);
+    await options.close();
+    // The saved resolver answers: the template was not sent as a path.
+    await autoconfigure(page, 'd@tie.test');
+    expect(await page.getAttribute('#badge .badge', 'class')).toContain('badge-tls');
+  });
+
+  test('RFC 6531 §3.3: a Unicode local-part at an IDN domain logs in with the whole address in Unicode', async () => {
+    await autoconfigure(page, 'ユーザー@bücher.test');
+    const tables = await page.$$eval('table.settings', (ts) => ts.map((t) => t.textContent ?? ''));
+    expect(tables[0]).toMatch(/imap\.xn--bcher-kva\.test/);
+    expect(tables[0]).toMatch(/ユーザー@bücher\.test.*if that fails: ユーザー/);
+    expect(tables[0]).not.toMatch(/ユーザー@xn--/);
+  });
+
   test('autoconfigures alice@example.test: settings table and tls badge', async () => {
     await autoconfigure(page, 'alice@example.test');
     const tables = await page.$$eval('table.settings', (ts) => ts.map((t) => t.textContent ?? ''));

@@ -83,6 +83,7 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
     { name: 'a numeric domain', args: ['a@127.0.0.1'], message: /domain-numeric/ },
     { name: 'no address', args: [], message: /address is required/ },
     { name: 'a plain-http resolver', args: ['a@example.test', '--doh', 'http://127.0.0.1/dns-query'], message: /must start with https:\/\// },
+    { name: 'a URI template without dns', args: ['a@example.test', '--doh', 'https://127.0.0.1/dns-query{?name}'], message: /\{\?dns\}/ },
     { name: 'a bad time-out', args: ['a@example.test', '--timeout', 'soon'], message: /--timeout/ },
     { name: 'an unknown option', args: ['a@example.test', '--frobnicate'], message: /frobnicate/ },
   ])('bad input ($name) exits 2 with a clear line on stderr and sends no query', async ({ args, message }) => {
@@ -90,6 +91,27 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
+  });
+
+  test('RFC 8484 §4.1: --doh given as a URI template ({?dns}) is expanded, GET and POST', async () => {
+    for (const method of [[], ['--post']]) {
+      const run = await cli('alice@example.test', '--doh', `${doh}{?dns}`, '--ca', ca, '--json', '--no-transport', ...method);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ incoming: { hostname: 'imap.example.test' } });
+    }
+  });
+
+  test('RFC 6531 §3.3: a Unicode local-part at an IDN domain logs in with the whole address in Unicode', async () => {
+    const run = await cli('ユーザー@Bücher.test', ...real, '--json', '--no-transport');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      domain: 'xn--bcher-kva.test',
+      incoming: { hostname: 'imap.xn--bcher-kva.test', usernames: ['ユーザー@bücher.test', 'ユーザー'] },
+      outgoing: { usernames: ['ユーザー@bücher.test', 'ユーザー'] },
+    });
+    const ascii = await cli('alice@bücher.test', ...real, '--json', '--no-transport');
+    expect(JSON.parse(ascii.stdout)).toMatchObject({ incoming: { usernames: ['alice@xn--bcher-kva.test', 'alice'] } });
   });
 
   test('nothing published exits 3', async () => {

@@ -46,6 +46,36 @@ describe.each(['GET', 'POST'] as const)('real resolver over %s', (method) => {
   });
 });
 
+// A signed zone holding `_mta-sts` TXT at the apex beside `_imaps._tcp` and `_submissions._tcp` SRV:
+// the NSEC chain runs _mta-sts → _imaps._tcp → _submissions._tcp, and `_tcp` is an empty non-terminal.
+describe('RFC 4035 §3.1.3.2: denial of existence beside underscore labels and an empty non-terminal', () => {
+  test.each(['_imap._tcp', '_pop3._tcp', '_pop3s._tcp', '_submission._tcp', '_pop3s._udp', 'nothing'])(
+    '%s.denial.test is NXDOMAIN with AD, not SERVFAIL',
+    async (label) => {
+      expect(await lookup({ name: `${label}.denial.test`, type: 'SRV' }, options(), node.platform))
+        .toEqual({ status: 'nxdomain', ad: true, resolver: dohUrl });
+    },
+  );
+
+  test('_tcp.denial.test (the empty non-terminal) is NODATA with AD', async () => {
+    expect(await lookup({ name: '_tcp.denial.test', type: 'SRV' }, options(), node.platform))
+      .toEqual({ status: 'nodata', ad: true, resolver: dohUrl });
+  });
+
+  // Canonical order (RFC 4034 §6.1) with '<', ' ' and '_' in labels: signer and validator agree.
+  test('xss.test, whose labels hold markup, validates: its answers and its NXDOMAIN carry AD', async () => {
+    expect(await lookup({ name: '_imaps._tcp.xss.test', type: 'SRV' }, options(), node.platform))
+      .toMatchObject({ status: 'answer', ad: true });
+    expect(await lookup({ name: '_pop3._tcp.xss.test', type: 'SRV' }, options(), node.platform))
+      .toEqual({ status: 'nxdomain', ad: true, resolver: dohUrl });
+  });
+
+  test('_mta-sts.denial.test TXT is answered with AD', async () => {
+    expect(await lookup({ name: '_mta-sts.denial.test', type: 'TXT' }, options(), node.platform))
+      .toMatchObject({ status: 'answer', ad: true });
+  });
+});
+
 describe('discovery against the real resolver', () => {
   test('the six SRV queries overlap in time on one HTTP/2 connection', async () => {
     const spans: { start: number; end: number }[] = [];
@@ -72,6 +102,8 @@ describe('discovery against the real resolver', () => {
     { who: 'f@outside.test', incoming: ['imap', 'imap.provider.test', 993, 'tls'], outgoing: ['smtp.provider.test', 465, 'tls'], level: 'unverified', dnssec: false },
     { who: 'g@plain.test', incoming: ['imap', 'mail.plain.test', 993, 'tls'], outgoing: ['mail.plain.test', 465, 'tls'], level: 'tls', dnssec: false },
     { who: 'j@cname.test', incoming: ['imap', 'imap.cname.test', 993, 'tls'], outgoing: ['smtp.cname.test', 465, 'tls'], level: 'tls', dnssec: true },
+    { who: 'l@denial.test', incoming: ['imap', 'imap.denial.test', 993, 'tls'], outgoing: ['smtp.denial.test', 465, 'tls'], level: 'tls',
+      dnssec: true },
     { who: 'k@mixed.test', incoming: ['imap', 'imap.mixed.test', 993, 'tls'], outgoing: ['smtp.mixed.test', 587, 'starttls'], level: 'starttls', dnssec: true },
   ])('$who → $level', async ({ who, incoming, outgoing, level, dnssec }) => {
     const result = await discover(address(who), options(), node.platform);

@@ -1,11 +1,13 @@
 // Differential check: on valid messages our decoder and ldns (`drill -i`, ldnsutils) read the same
-// records — owner, TTL, type and RDATA — so neither invents nor drops one.
+// records — owner, TTL, type and RDATA — so neither invents nor drops one; our decoder in the Node
+// build and in the add-on's browser build, each also given the message as a view at an offset.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeResponse, type ResourceRecord } from '../../src/core/dns/wire.ts';
+import { browserWire, viewAt } from '../support/browser-wire.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { validCase } from './generate.ts';
 
@@ -13,6 +15,7 @@ const MESSAGES = Number(process.env.DIFFERENTIAL_RUNS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-drill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const BUILDS = [['node', decodeResponse], ['browser', (await browserWire()).decodeResponse]] as const;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 /** Our record in ldns's presentation form (lowercased, as both sides are compared). */
@@ -48,11 +51,15 @@ describe(`differential: our decoder and ldns on ${MESSAGES} valid messages`, () 
     let records = 0;
     for (let i = 0; i < MESSAGES; i++) {
       const c = validCase(random);
-      const ours = decodeResponse(c.bytes, c.question);
-      expect(ours.ok, `message ${i}`).toBe(true);
-      if (!ours.ok) continue;
       const theirs = drill(c.bytes, i);
-      expect(ours.response.answers.map(present), `message ${i}: ${hex(c.bytes)}`).toEqual(theirs);
+      for (const [build, decode] of BUILDS) {
+        for (const bytes of [c.bytes, viewAt(c.bytes, 1 + (i % 13))]) {
+          const ours = decode(bytes, c.question);
+          expect(ours.ok, `message ${i}, ${build} build`).toBe(true);
+          if (!ours.ok) continue;
+          expect(ours.response.answers.map(present), `message ${i}, ${build} build: ${hex(c.bytes)}`).toEqual(theirs);
+        }
+      }
       records += theirs.length;
     }
     expect(records).toBeGreaterThan(MESSAGES);

@@ -108,6 +108,21 @@ export const MUTATIONS: Record<string, (m: number[], random: Random) => number[]
   'wrong-question': (m) => { const c = [...m]; c[13] = 0x23; return c; },
   // The last record's RDATA loses its tail while RDLENGTH still claims it (TXT/TLSA cut short).
   'rdata-cut': (m, r) => m.slice(0, m.length - 1 - int(r, 8)),
+  // Three more answers as RDLENGTH bounds them: an HINFO of one octet, an SRV, a private-type record.
+  // A decoder that reads HINFO's strings past RDLENGTH swallows the SRV and finds a hidden SRV
+  // (target '.') and an A record in the private RDATA (test/regressions/record-boundaries.test.ts).
+  'record-boundary': (m, r) => {
+    const realSrv = rr([0xc0, 12], TYPES.SRV, srvRdata(int(r, 65536), int(r, 65536), int(r, 65536), wireName(hostname(r))));
+    const hiddenSrv = rr([0xc0, 12], TYPES.SRV, srvRdata(int(r, 65536), int(r, 65536), int(r, 65536), [0]));
+    const hidden = [...hiddenSrv, ...rr([0xc0, 12], TYPES.A, [int(r, 256), int(r, 256), int(r, 256), int(r, 256)])];
+    const privateRecord = rr([0xc0, 12], 65280, [0, ...hidden]);
+    const swallowed = realSrv.length + privateRecord.length - hidden.length - 1;
+    const c = [...m];
+    const an = (((c[6] ?? 0) << 8) | (c[7] ?? 0)) + 3;
+    c[6] = an >> 8;
+    c[7] = an & 0xff;
+    return [...c, ...rr([0xc0, 12], 13, [swallowed]), ...realSrv, ...privateRecord];
+  },
 };
 
 export function mutatedCase(random: Random): FuzzCase {

@@ -10,11 +10,16 @@ export class Buffer extends Uint8Array {
     return new Buffer(size);
   }
 
-  // `any` because Uint8Array.from's overloads take a map function where Buffer.from takes an encoding.
-  static override from(value: any, encoding?: any): Buffer {
-    if (typeof value === 'string') return encoding === 'hex' ? Buffer.fromHex(value) : Buffer.fromBytes(utf8Encoder.encode(value));
+  // `any` because Uint8Array.from's overloads take a map function where Buffer.from takes an encoding
+  // (for a string) or a byte offset and length (for an ArrayBuffer).
+  static override from(value: any, encodingOrOffset?: any, length?: number): Buffer {
+    if (typeof value === 'string') {
+      return encodingOrOffset === 'hex' ? Buffer.fromHex(value) : Buffer.fromBytes(utf8Encoder.encode(value));
+    }
     if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)) {
-      return Buffer.fromBytes(new Uint8Array(value));
+      // As Node's: a view of [offset, offset + length) sharing the memory; out of range is a RangeError.
+      const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset);
+      return new Buffer(value as ArrayBuffer, offset, length ?? value.byteLength - offset);
     }
     return Buffer.fromBytes(value as ArrayLike<number>);
   }

@@ -17,6 +17,9 @@ export interface WalkedRecord {
   readonly ttl: number;
   /** The names inside RDATA (CNAME target, MX exchange, SRV target), in presentation form. */
   readonly rdataName?: string;
+  /** Where RDATA starts in the message and how long RDLENGTH says it is: the record's only bounds. */
+  readonly rdataOffset: number;
+  readonly rdlength: number;
 }
 
 export interface WalkedMessage {
@@ -84,9 +87,8 @@ function walk(bytes: Uint8Array): WalkedMessage {
       pos = rdEnd;
       if (section === 0) {
         const ttl = rawTtl > 0x7fffffff ? 0 : Math.min(rawTtl, MAX_TTL);
-        answers.push(rdataName === undefined
-          ? { name: owner.text, type, klass, ttl }
-          : { name: owner.text, type, klass, ttl, rdataName });
+        const record = { name: owner.text, type, klass, ttl, rdataOffset: rdEnd - rdlength, rdlength };
+        answers.push(rdataName === undefined ? record : { ...record, rdataName });
       }
     }
   }

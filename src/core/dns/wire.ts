@@ -86,20 +86,9 @@ export function decodeResponse(bytes: Uint8Array, question: Question): DecodeRes
     return { ok: false, reason: 'question-mismatch', detail: `answer is for ${q.name} type ${q.type}` };
   }
 
-  let decoded: packet.Packet;
-  try {
-    decoded = packet.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (error) {
-    return malformed(`dns-packet: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const consumed = (packet.decode as unknown as { bytes: number }).bytes;
-  if (consumed !== bytes.length) return malformed(`decoder read ${consumed} of ${bytes.length} octets`);
-  const answers = decoded.answers ?? [];
-  if (answers.length !== m.answers.length) return malformed('answer count disagrees with the decoder');
-
   const records: ResourceRecord[] = [];
-  for (const [i, walkedRecord] of m.answers.entries()) {
-    const data = recordData(walkedRecord, answers[i]);
+  for (const walkedRecord of m.answers) {
+    const data = recordData(bytes, walkedRecord);
     if (typeof data === 'string') return malformed(data);
     if (walkedRecord.klass === CLASS_IN) records.push({ name: walkedRecord.name, ttl: walkedRecord.ttl, data });
   }
@@ -110,35 +99,72 @@ function malformed(detail: string): DecodeResult {
   return { ok: false, reason: 'malformed-response', detail };
 }
 
-/** Our typed view of one answer: numbers from dns-packet, names from the strict walk. */
-function recordData(walked: WalkedRecord, decoded: packet.Answer | undefined): RecordData | string {
-  const data = (decoded as { data?: unknown } | undefined)?.data as Record<string, unknown> | undefined;
-  const num = (key: string): number => (typeof data?.[key] === 'number' ? (data[key] as number) : Number.NaN);
+type RdataDecoder = { decode: ((buf: Buffer, offset: number) => unknown) & { bytes: number } };
+type Rdata = { ok: true; value: unknown; fields: Readonly<Record<string, unknown>> } | { ok: false; detail: string };
+
+/**
+ * dns-packet's decoder for one record's RDATA, run where the walk found it and on the message cut at
+ * the record's end (RFC 1035 §4.1.4 pointers only point back), so no decoder can read across records
+ * (some, HINFO's among them, advance by what they parsed, not by RDLENGTH); it must read all of it.
+ */
+function decodeRdata(bytes: Uint8Array, walked: WalkedRecord, type: RecordType): Rdata {
+  const decoder = (packet as unknown as { record: (type: string) => RdataDecoder }).record(type);
+  let value: unknown;
+  try {
+    value = decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, walked.rdataOffset + walked.rdlength), walked.rdataOffset - 2);
+  } catch (error) {
+    return { ok: false, detail: `dns-packet: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const read = decoder.decode.bytes - 2;
+  if (read !== walked.rdlength) return { ok: false, detail: `${type} decoder read ${read} of ${walked.rdlength} RDATA octets` };
+  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return { ok: true, value, fields };
+}
+
+/** Our typed view of one answer: numbers from its own RDATA via dns-packet, names from the strict walk. */
+function recordData(bytes: Uint8Array, walked: WalkedRecord): RecordData | string {
   const name = walked.rdataName ?? '';
+  const num = (r: { fields: Readonly<Record<string, unknown>> }, key: string): number => {
+    const value = r.fields[key];
+    return typeof value === 'number' ? value : Number.NaN;
+  };
   switch (walked.type) {
     case TYPE.SRV: {
-      const srv = { type: 'SRV', priority: num('priority'), weight: num('weight'), port: num('port'), target: name } as const;
+      const r = decodeRdata(bytes, walked, 'SRV');
+      if (!r.ok) return r.detail;
+      const srv = { type: 'SRV', priority: num(r, 'priority'), weight: num(r, 'weight'), port: num(r, 'port'), target: name } as const;
       return [srv.priority, srv.weight, srv.port].every(Number.isInteger) ? srv : 'SRV fields unreadable';
     }
     case TYPE.CNAME: return { type: 'CNAME', target: name };
     case TYPE.MX: {
-      const preference = num('preference');
+      const r = decodeRdata(bytes, walked, 'MX');
+      if (!r.ok) return r.detail;
+      const preference = num(r, 'preference');
       return Number.isInteger(preference) ? { type: 'MX', preference, exchange: name } : 'MX fields unreadable';
     }
     case TYPE.TXT: {
-      const strings = (decoded as { data?: unknown }).data;
+      const r = decodeRdata(bytes, walked, 'TXT');
+      if (!r.ok) return r.detail;
+      const strings = r.value;
       if (!Array.isArray(strings) || !strings.every((s) => s instanceof Uint8Array)) return 'TXT strings unreadable';
+      // The raw octets of each <character-string> (RFC 1035 §3.3.14), copied out of the message.
       return { type: 'TXT', strings: strings.map((s: Uint8Array) => new Uint8Array(s)) };
     }
     case TYPE.TLSA: {
-      const tlsa = data as { usage?: unknown; selector?: unknown; matchingType?: unknown; certificate?: unknown } | undefined;
-      if (!(tlsa?.certificate instanceof Uint8Array)) return 'TLSA fields unreadable';
-      return { type: 'TLSA', usage: num('usage'), selector: num('selector'), matchingType: num('matchingType'), data: new Uint8Array(tlsa.certificate) };
+      const r = decodeRdata(bytes, walked, 'TLSA');
+      if (!r.ok) return r.detail;
+      const certificate = r.fields['certificate'];
+      if (!(certificate instanceof Uint8Array)) return 'TLSA fields unreadable';
+      const [usage, selector, matchingType] = [num(r, 'usage'), num(r, 'selector'), num(r, 'matchingType')];
+      return { type: 'TLSA', usage, selector, matchingType, data: new Uint8Array(certificate) };
     }
     case TYPE.A: case TYPE.AAAA: {
-      const address = (decoded as { data?: unknown }).data;
-      return typeof address === 'string' ? { type: walked.type === TYPE.A ? 'A' : 'AAAA', address } : 'address unreadable';
+      const type = walked.type === TYPE.A ? 'A' : 'AAAA';
+      const r = decodeRdata(bytes, walked, type);
+      if (!r.ok) return r.detail;
+      return typeof r.value === 'string' ? { type, address: r.value } : 'address unreadable';
     }
+    // Types we do not read never reach a decoder: RDLENGTH alone bounds them.
     default: return { type: 'other', code: walked.type };
   }
 }

@@ -30,6 +30,21 @@ describe('RFC 6186 §4', () => {
     expect(result.incoming?.usernames).toEqual(['"john doe"@example.test', 'john doe']);
   });
 
+  // RFC 6531 §3.3 / RFC 6532 §3.2: an address with a Unicode local-part exists only in its UTF-8 form,
+  // with the domain in U-labels; an ASCII local-part keeps the all-ASCII form (RFC 5890 §2.3.2.1 A-labels).
+  test.each([
+    { who: 'ユーザー@例え.テスト', names: ['ユーザー@例え.テスト', 'ユーザー'] },
+    { who: 'ユーザー@XN--R8JZ45G.xn--zckzah', names: ['ユーザー@例え.テスト', 'ユーザー'] },
+    { who: '"ユー ザー"@例え.テスト', names: ['"ユー ザー"@例え.テスト', 'ユー ザー'] },
+    { who: 'josé@bücher.example', names: ['josé@bücher.example', 'josé'] },
+    { who: 'alice@例え.テスト', names: ['alice@xn--r8jz45g.xn--zckzah', 'alice'] },
+    { who: 'ユーザー@example.test', names: ['ユーザー@example.test', 'ユーザー'] },
+  ])('RFC 6186 §4: $who logs in as $names, never a mix of Unicode and A-labels', async ({ who, names }) => {
+    const domain = new URL(`http://${who.split('@')[1]}/`).hostname;
+    const result = await discoverIn([srv(`_imaps._tcp.${domain}`, 0, 1, 993, `imap.${domain}`)], who);
+    expect(result.incoming?.usernames).toEqual(names);
+  });
+
   test('RFC 6186 §4: cached settings are reused with zero network requests until the shortest TTL runs out', async () => {
     const resolver = zoneResolver(zone);
     const clock = manualClock();

@@ -1,14 +1,10 @@
 // The browser's Buffer (src/core/dns/byte-buffer.ts) against Node's, and the browser build of
 // wire.ts (dns-packet on top of it) against the Node one on the same messages.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import * as packet from 'dns-packet';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { Buffer as ByteBuffer } from '../../../src/core/dns/byte-buffer.ts';
 import * as nodeWire from '../../../src/core/dns/wire.ts';
+import { browserWire, viewAt } from '../../support/browser-wire.ts';
 import { responseFor, srv } from '../../support/fake-resolver.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -26,6 +22,19 @@ describe('ByteBuffer matches Node Buffer', () => {
     }
     expect(() => ours.readUInt16BE(63)).toThrow(RangeError);
     expect(() => ours.readUInt32BE(-1)).toThrow(RangeError);
+  });
+
+  test('from(arrayBuffer, byteOffset, length) is a view of exactly that range, as Node\'s', () => {
+    const backing = bytes.slice().buffer;
+    for (const [offset, length] of [[0, 64], [5, 10], [63, 1], [64, 0], [7, undefined]] as const) {
+      const ours = ByteBuffer.from(backing, offset, length);
+      const node = Buffer.from(backing, offset, length);
+      expect([...ours], `${offset}, ${length}`).toEqual([...node]);
+      expect(ours.byteOffset).toBe(node.byteOffset);
+    }
+    const view = ByteBuffer.from(backing, 5, 10);
+    view[0] = 0x42;
+    expect(new Uint8Array(backing)[5]).toBe(0x42); // shares memory, as Node's does
   });
 
   test('writes, copies, slices and text', () => {
@@ -54,22 +63,17 @@ describe('ByteBuffer matches Node Buffer', () => {
 });
 
 describe('wire.ts built for the browser (dns-packet over ByteBuffer) agrees with Node', () => {
-  let dir: string;
-  let browserWire: typeof nodeWire;
+  let browser: typeof nodeWire;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-wire-'));
-    const outfile = join(dir, 'wire.mjs');
-    await esbuild.build({ entryPoints: ['src/core/dns/wire.ts'], bundle: true, format: 'esm', platform: 'browser', outfile, alias: { buffer: './src/core/dns/byte-buffer.ts' }, logLevel: 'silent' });
-    browserWire = await import(pathToFileURL(outfile).href) as typeof nodeWire;
+    browser = await browserWire();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test.each([
     { name: '_imaps._tcp.example.test', type: 'SRV' as const },
     { name: '_mta-sts.example.test', type: 'TXT' as const },
     { name: '_25._tcp.mx.example.test', type: 'TLSA' as const },
   ])('encodes $type $name identically, padded or not', (question) => {
-    for (const pad of [false, true]) expect([...browserWire.encodeQuery(question, pad)]).toEqual([...nodeWire.encodeQuery(question, pad)]);
+    for (const pad of [false, true]) expect([...browser.encodeQuery(question, pad)]).toEqual([...nodeWire.encodeQuery(question, pad)]);
   });
 
   test('decodes SRV, TXT, TLSA, MX, A and CNAME answers identically', () => {
@@ -83,8 +87,21 @@ describe('wire.ts built for the browser (dns-packet over ByteBuffer) agrees with
     ];
     for (const { q, answers } of cases) {
       const message = responseFor(packet.decode(Buffer.from(nodeWire.encodeQuery(q, false))), { ad: true, answers });
-      expect(browserWire.decodeResponse(message, q)).toEqual(nodeWire.decodeResponse(message, q));
+      expect(browser.decodeResponse(message, q)).toEqual(nodeWire.decodeResponse(message, q));
       expect(nodeWire.decodeResponse(message, q).ok).toBe(true);
+    }
+  });
+
+  test('decodes a message held in a view at an offset of a larger buffer (a subarray, a pooled Buffer)', () => {
+    const q = { name: '_imaps._tcp.example.test', type: 'SRV' as const };
+    const message = responseFor(packet.decode(Buffer.from(nodeWire.encodeQuery(q, false))), {
+      ad: true, answers: [srv(q.name, 5, 10, 993, 'imap.example.test'), srv(q.name, 7, 20, 143, 'mail.example.test')],
+    });
+    const expected = nodeWire.decodeResponse(message, q);
+    expect(expected.ok).toBe(true);
+    for (const offset of [1, 3, 16, 100]) {
+      expect(browser.decodeResponse(viewAt(message, offset), q), `offset ${offset}`).toEqual(expected);
+      expect(nodeWire.decodeResponse(viewAt(message, offset), q), `offset ${offset}`).toEqual(expected);
     }
   });
 });

@@ -76,7 +76,7 @@ describe('RFC 2782 usage rules', () => {
     }
   });
 
-  test('the order is repeatable for a given random source (randomness is injected)', () => {
+  test('RFC 2782 usage rules, project side: the order is repeatable for a given random source (randomness is injected)', () => {
     const records = [r('a', 0, 5), r('b', 0, 7), r('c', 0, 9)];
     expect(orderSrvRecords(records, seededRandom(11))).toEqual(orderSrvRecords(records, seededRandom(11)));
   });

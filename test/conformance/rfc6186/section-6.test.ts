@@ -39,7 +39,7 @@ describe('RFC 6186 §6', () => {
     expect(result.badge.level).toBe('tls');
   });
 
-  test('only the address\'s own domain is queried, never a parent domain (no "fail-up")', async () => {
+  test('RFC 6186 §3 and §6: only the address\'s own domain is queried, never a parent domain (no "fail-up")', async () => {
     const result = await discoverIn([], 'alice@mail.dept.example.test');
     expect(result.status).toBe('not-published');
     expect(result.resolver.calls.every((c) => c.name.endsWith('._tcp.mail.dept.example.test'))).toBe(true);

@@ -34,7 +34,7 @@ describe('DANE', () => {
     expect((await dane({ ad: true, answers: [tlsa(3)] }, 'mx', false)).result).toMatchObject({ status: 'insecure' });
   });
 
-  test('no TLSA is absent; a SERVFAIL is an error with a reason', async () => {
+  test('RFC 7672 §2.2: no TLSA is absent; a SERVFAIL is an error with a reason', async () => {
     expect((await dane({ rcode: 'NXDOMAIN', ad: true }, 'mx')).result).toEqual({ host: 'mx.example.test', port: 25, source: 'mx', status: 'absent' });
     expect((await dane({ rcode: 'SERVFAIL' }, 'mx')).result).toMatchObject({ status: 'error', reason: 'dane-lookup-failed' });
   });

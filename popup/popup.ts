@@ -118,6 +118,8 @@ form.addEventListener('submit', (event) => {
   busy = true;
   const address = input.value;
   button.setAttribute('aria-disabled', 'true');
+  // No earlier result stays on screen (or in the create form) while this one is looked up.
+  clearResult();
   result.setAttribute('aria-busy', 'true');
   const domain = address.slice(address.lastIndexOf('@') + 1).trim();
   say(t('lookingUp', domain || address));

@@ -1,5 +1,7 @@
 // Options page: the DoH resolver (presets or a checked custom https URL), fallback, time-out, cache.
-import { checkResolverUrl, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, readSettings, RESOLVER_PRESETS, type ResolverSettings } from '../src/core/resolver-settings.ts';
+import {
+  checkResolverUrl, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, readSettings, RESOLVER_PRESETS, type ResolverSettings,
+} from '../src/core/resolver-settings.ts';
 import { parseUrl } from '../src/parse-url.ts';
 import { SETTINGS_KEY } from '../src/protocol.ts';
 import { clearCache } from './connector.ts';
@@ -73,7 +75,9 @@ $<HTMLFormElement>('options').addEventListener('submit', (event) => {
 });
 
 $('clear').addEventListener('click', () => {
-  void clearCache().then(({ cleared }) => ($('cleared').textContent = t('cacheCleared', cleared)));
+  void clearCache().then(({ cleared }) => {
+    $('cleared').textContent = cleared === 1 ? t('cacheClearedOne') : t('cacheCleared', cleared);
+  });
 });
 
 void load();

@@ -2,7 +2,9 @@
 import { serverRef } from '../src/core/accounts/match-shown.ts';
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
-import { capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount } from './connector.ts';
+import {
+  capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount,
+} from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
 import { renderBadge } from './render-badge.ts';
@@ -19,6 +21,7 @@ const status = $<HTMLParagraphElement>('status');
 const result = $<HTMLElement>('result');
 const confirmBox = $<HTMLDivElement>('confirm');
 const trust = $<HTMLInputElement>('trust');
+const announcer = $<HTMLParagraphElement>('announce');
 
 localize(document);
 
@@ -27,14 +30,26 @@ function say(text: string, isError = false): void {
   status.classList.toggle('error', isError);
 }
 
-async function copy(text: string, target: HTMLButtonElement): Promise<void> {
+/** Tells screen readers what happened; emptied first, so the same news twice is read twice. */
+function announce(target: HTMLElement, text: string): void {
+  target.textContent = '';
+  requestAnimationFrame(() => (target.textContent = text));
+}
+
+/** The result of a copy, seen on the button (its name keeps its visible words) and heard from a status line. */
+async function copy(text: string, what: string, target: HTMLButtonElement): Promise<void> {
+  const show = (label: string, name: string): void => {
+    target.textContent = label;
+    target.setAttribute('aria-label', name);
+  };
   try {
     await navigator.clipboard.writeText(text);
-    target.textContent = t('copied');
+    show(t('copied'), t('copiedWhat', what));
   } catch {
-    target.textContent = t('copyFailed');
+    show(t('copyFailed'), t('copyFailedWhat', what));
   }
-  setTimeout(() => (target.textContent = t('copy')), 1500);
+  announce(announcer, target.getAttribute('aria-label') ?? '');
+  setTimeout(() => show(t('copy'), t('copyLabel', what)), 1500);
 }
 
 const createSection = $<HTMLElement>('create');
@@ -74,11 +89,11 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   if (d.error !== null) say(t('error_resolver', d.error.name, d.error.resolver, reasonText(d.error.reason)), true);
   else if (d.status === 'not-published') say(t('error_notPublished', d.domain), true);
   else if (d.fromCache) say(t('lookupCached', d.domain));
-  else say(t('lookupDone', d.domain, d.timing.elapsedMs, d.timing.queries));
+  else say(t('lookupDone', d.domain, d.timing.elapsedMs, d.timing.queries === 1 ? t('dnsQueryOne') : t('dnsQueries', d.timing.queries)));
   if (d.status === 'resolver-failure') return;
 
   renderBadge($('badge'), d);
-  const draw = (usable: boolean): void => renderSettings($('settings'), d, { usable, copy: (text, b) => void copy(text, b) });
+  const draw = (usable: boolean): void => renderSettings($('settings'), d, { usable, copy: (text, what, b) => void copy(text, what, b) });
   // RFC 6186 §6: out-of-domain targets without DNSSEC are usable only once the user confirms.
   const needsTrust = d.badge.level === 'unverified';
   confirmBox.hidden = !needsTrust;
@@ -95,17 +110,27 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   renderExtras($('extras'), d);
 }
 
+// While a lookup runs the button is aria-disabled, not disabled: a disabled button would drop the keyboard focus.
+let busy = false;
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  if (busy) return;
+  busy = true;
   const address = input.value;
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
+  // No earlier result stays on screen (or in the create form) while this one is looked up.
+  clearResult();
   result.setAttribute('aria-busy', 'true');
   const domain = address.slice(address.lastIndexOf('@') + 1).trim();
   say(t('lookingUp', domain || address));
   discover(address)
-    .then((response) => show(response, address), (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true))
+    .then(
+      (response) => show(response, address),
+      (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true),
+    )
     .finally(() => {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute('aria-disabled');
       result.removeAttribute('aria-busy');
     });
 });
@@ -150,8 +175,9 @@ async function showAccounts(): Promise<void> {
     update: async (accountId, shownServers, trusted) => {
       const result = await updateAccount(accountId, shownServers, trusted);
       if (result.ok) void showAccounts();
-      return result.ok ? t('updated') : reasonText(result.reason);
+      return result.ok ? t('updatedAccount', result.account.address) : reasonText(result.reason);
     },
+    announce: (text) => announce($('accounts-status'), text),
     recheck: async (accountId) => {
       await recheckAccount(accountId);
       await showAccounts();

@@ -9,10 +9,18 @@ type Shown = NonNullable<AccountReport['proposal']>;
 
 export interface AccountActions {
   /** After the confirming click: move the account to `shown`; resolves to a message. */
-  readonly update: (accountId: string, shown: { incoming: ServerRef | null; outgoing: ServerRef | null }, trusted: boolean) => Promise<string>;
+  readonly update: (
+    accountId: string, shown: { incoming: ServerRef | null; outgoing: ServerRef | null }, trusted: boolean,
+  ) => Promise<string>;
   /** RFC 6186 §4: the account fails; look its protocol up again. */
   readonly recheck: (accountId: string) => Promise<void>;
+  /** Says a change of state (armed, done) on the list's status line, for screen readers too. */
+  readonly announce: (text: string) => void;
 }
+
+/** Every row has the same controls: each one's name is its visible text, then the account it acts on. */
+const nameAfter = (control: HTMLElement, text: string, address: string): void =>
+  control.setAttribute('aria-label', t('forAccount', text, address));
 
 const line = (text: string, className: string): HTMLSpanElement => {
   const span = document.createElement('span');
@@ -24,19 +32,23 @@ const line = (text: string, className: string): HTMLSpanElement => {
 export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
   target.replaceChildren(...accounts.map((a) => {
     const item = document.createElement('li');
-    item.textContent = t('accountRow', a.address, a.incoming.protocol.toUpperCase(), a.incoming.hostname, a.incoming.port, t(`security_${a.incoming.security}`));
+    const { protocol, hostname, port, security } = a.incoming;
+    item.textContent = t('accountRow', a.address, protocol.toUpperCase(), hostname, port, t(`security_${security}`));
     item.append(line(t('accountLevel', t(`badgeLevel_${a.level}`)), `level level-${a.level}`));
     if (a.published !== null) {
       item.append(line(t('accountPublished', t(`badgeLevel_${a.published.level}`)), 'then'));
-      for (const reason of a.published.reasons.filter((r) => /-(outside-domain|starttls)$|^dnssec-/.test(r))) item.append(line(reasonText(reason), 'then'));
+      const worth = a.published.reasons.filter((r) => /-(outside-domain|starttls)$|^dnssec-/.test(r));
+      for (const reason of worth) item.append(line(reasonText(reason), 'then'));
     }
-    const lines = a.published === null ? [t('accountNoSrv')] : a.weaknesses.length === 0 ? [t('accountMatches')] : a.weaknesses.map(reasonText);
+    const lines = a.published === null ? [t('accountNoSrv')]
+      : a.weaknesses.length === 0 ? [t('accountMatches')] : a.weaknesses.map(reasonText);
     for (const text of lines) item.append(line(text, a.weaknesses.length > 0 ? 'weak' : 'then'));
-    if (a.proposal !== null) item.append(...proposalControls(a.accountId, a.proposal, actions));
+    if (a.proposal !== null) item.append(...proposalControls(a, a.proposal, actions));
     const recheck = document.createElement('button');
     recheck.type = 'button';
     recheck.className = 'update';
     recheck.textContent = t('recheck');
+    nameAfter(recheck, recheck.textContent, a.address);
     recheck.addEventListener('click', () => {
       recheck.disabled = true;
       void actions.recheck(a.accountId);
@@ -46,7 +58,7 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
   }));
 }
 
-function proposalControls(accountId: string, proposal: Shown, actions: AccountActions): HTMLElement[] {
+function proposalControls({ accountId, address }: AccountReport, proposal: Shown, actions: AccountActions): HTMLElement[] {
   const shown = { incoming: proposal.incoming, outgoing: proposal.outgoing };
   const targetText = [shown.incoming, shown.outgoing]
     .flatMap((p) => (p === null ? [] : [`${p.hostname}:${p.port} ${t(`security_${p.security}`)}`])).join(', ');
@@ -54,6 +66,7 @@ function proposalControls(accountId: string, proposal: Shown, actions: AccountAc
   button.type = 'button';
   button.className = 'update';
   button.textContent = t(proposal.verified ? 'updateOffer' : 'updateOfferUnverified', targetText);
+  nameAfter(button, button.textContent, address);
   const controls: HTMLElement[] = [];
   let trust: HTMLInputElement | null = null;
   if (!proposal.verified) {
@@ -62,6 +75,7 @@ function proposalControls(accountId: string, proposal: Shown, actions: AccountAc
     trust = document.createElement('input');
     trust.type = 'checkbox';
     trust.className = 'update-trust';
+    nameAfter(trust, t('updateTrust'), address);
     label.append(trust, ` ${t('updateTrust')}`);
     controls.push(label);
     button.disabled = true;
@@ -76,10 +90,15 @@ function proposalControls(accountId: string, proposal: Shown, actions: AccountAc
     if (!armed) {
       armed = true;
       button.textContent = t('updateConfirm', targetText);
+      nameAfter(button, button.textContent, address);
+      actions.announce(t('updateArmed', address, targetText));
       return;
     }
     button.disabled = true;
-    void actions.update(accountId, shown, trust?.checked === true).then((message) => (button.textContent = message));
+    void actions.update(accountId, shown, trust?.checked === true).then((message) => {
+      button.textContent = message;
+      actions.announce(message);
+    });
   });
   controls.push(button);
   return controls;

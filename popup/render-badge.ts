@@ -4,7 +4,8 @@ import { reasonText, t } from './extension-api.ts';
 
 export function renderBadge(target: HTMLElement, discovery: Discovery): void {
   const { level, reasons } = discovery.badge;
-  const heading = document.createElement('p');
+  // The level heads the result: screen-reader users reach it by heading, under the page's h1.
+  const heading = document.createElement('h2');
   heading.className = `badge badge-${level}`;
   heading.textContent = t(`badgeLevel_${level}`);
   const list = document.createElement('ul');

@@ -7,7 +7,8 @@ import { reasonText, t } from './extension-api.ts';
 export interface RenderOptions {
   /** Copy buttons stay disabled until an `unverified` result is confirmed (RFC 6186 §6). */
   readonly usable: boolean;
-  readonly copy: (text: string, button: HTMLButtonElement) => void;
+  /** `what` names the value for the announcement ("Server imap.example.com"). */
+  readonly copy: (text: string, what: string, button: HTMLButtonElement) => void;
 }
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
@@ -55,8 +56,9 @@ function settingTable(side: 'incoming' | 'outgoing', setting: Setting | null, di
       const button = el('button', t('copy'), 'copy');
       button.type = 'button';
       button.disabled = !options.usable;
-      button.setAttribute('aria-label', t('copyLabel', `${t(label)} ${copyable}`));
-      button.addEventListener('click', () => options.copy(copyable, button));
+      const what = `${t(label)} ${copyable}`;
+      button.setAttribute('aria-label', t('copyLabel', what));
+      button.addEventListener('click', () => options.copy(copyable, what, button));
       action.append(button);
     }
     row.append(cell, action);
@@ -89,6 +91,7 @@ export function renderExtras(target: HTMLElement, discovery: Discovery): void {
     for (const r of discovery.rejected) {
       const text = r.count === undefined
         ? t('rejectedRecord', r.label, r.target, r.port, reasonText(r.reason))
+        : r.count === 1 ? t('rejectedOverLimitOne', r.label, MAX_SRV_RECORDS_PER_LABEL)
         : t('rejectedOverLimit', r.label, r.count, MAX_SRV_RECORDS_PER_LABEL);
       list.append(el('li', text, 'rejected'));
     }

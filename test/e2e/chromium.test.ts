@@ -1,13 +1,25 @@
 // The built add-on in Debian's Chromium: options → test resolver, popup → real discovery.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchWithExtension, type LoadedExtension } from '../support/chromium.ts';
+import { axeViolations, contrastRatio, launchWithExtension, type AxeViolation, type LoadedExtension } from '../support/chromium.ts';
 
 const ARTIFACTS = 'test/artifacts';
+const SCHEMES = ['light', 'dark'] as const;
+/** Every axe run of this file, by name: written to test/artifacts/axe.json for the record. */
+const axeRuns: Record<string, AxeViolation[]> = {};
 const doh = inject('dohUrl');
 const trust = ['server.pem', 'policy.pem'].map((file) => join(inject('stateDir'), file));
+
+afterAll(() => writeFileSync(`${ARTIFACTS}/axe.json`, `${JSON.stringify(axeRuns, null, 2)}\n`));
+
+/** The parts of the extension API a test reaches into from the page (`chrome`, and `browser` where native). */
+interface PageExtensionApi {
+  readonly runtime: { sendMessage(...args: unknown[]): unknown };
+  readonly storage: { readonly local: { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> } };
+  readonly i18n: { getUILanguage(): string };
+}
 
 async function useTestResolver(extension: LoadedExtension): Promise<void> {
   const page = await extension.context.newPage();
@@ -24,9 +36,73 @@ async function useTestResolver(extension: LoadedExtension): Promise<void> {
 async function autoconfigure(page: Page, address: string): Promise<void> {
   await page.fill('#address', address);
   await page.click('#go');
-  await page.waitForFunction(() => !document.getElementById('result')?.hasAttribute('aria-busy') && document.getElementById('status')?.textContent !== '');
-  await page.waitForFunction(() => !document.getElementById('go')?.hasAttribute('disabled'));
+  await page.waitForFunction(() => !document.getElementById('result')?.hasAttribute('aria-busy')
+    && document.getElementById('status')?.textContent !== '');
+  await page.waitForFunction(() => document.getElementById('go')?.getAttribute('aria-disabled') !== 'true');
 }
+
+/** axe-core in light and dark: no serious or critical violation (the rest is recorded, not asserted). */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const violations = await axeViolations(page);
+    axeRuns[`${name} (${scheme})`] = violations;
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `${name} (${scheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Computed colours of the page's text and of a badge of each level, in one colour scheme. */
+async function themeColours(page: Page, scheme: (typeof SCHEMES)[number]): Promise<Record<string, { color: string; background: string }>> {
+  await page.emulateMedia({ colorScheme: scheme });
+  return page.evaluate(() => {
+    const colours = (element: Element, background: Element = element) =>
+      ({ color: getComputedStyle(element).color, background: getComputedStyle(background).backgroundColor });
+    const found: Record<string, { color: string; background: string }> = { body: colours(document.body) };
+    const shown = document.querySelector('#badge .badge');
+    if (shown !== null) found['shown badge'] = colours(shown);
+    // Every level, as the renderer would draw it, so a level this page does not show is checked too.
+    for (const level of ['tls', 'starttls', 'unverified', 'none']) {
+      const probe = document.createElement('h2');
+      probe.className = `badge badge-${level}`;
+      probe.textContent = level;
+      document.body.append(probe);
+      found[`badge ${level}`] = colours(probe);
+      probe.remove();
+    }
+    for (const [name, className] of [['hint', 'hint'], ['error', 'status error']] as const) {
+      const probe = document.createElement('p');
+      probe.className = className;
+      probe.textContent = name;
+      document.querySelector('main')?.append(probe);
+      found[name] = colours(probe, document.body);
+      probe.remove();
+    }
+    return found;
+  });
+}
+
+/** Light and dark are different themes, and each keeps text and badges at WCAG AA contrast (1.4.3: 4.5:1). */
+async function expectReadableThemes(page: Page): Promise<void> {
+  const [light, dark] = [await themeColours(page, 'light'), await themeColours(page, 'dark')];
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(light.body).not.toEqual(dark.body);
+  expect(light['badge tls']?.background).not.toBe(dark['badge tls']?.background);
+  expect(Object.keys(light)).toContain('shown badge');
+  for (const [scheme, colours] of [['light', light], ['dark', dark]] as const) {
+    for (const [name, { color, background }] of Object.entries(colours)) {
+      expect(contrastRatio(color, background), `${scheme} ${name}: ${color} on ${background}`).toBeGreaterThanOrEqual(4.5);
+    }
+  }
+}
+
+/** The CSS `::before` content of each element matching `selector` (a symbol beside the colour). */
+const markers = (page: Page, selector: string): Promise<string[]> =>
+  page.$$eval(selector, (els) => els.map((e) => getComputedStyle(e, '::before').content));
+
+/** The text of every live region on the page (role=status or aria-live). */
+const announced = (page: Page): Promise<string> =>
+  page.$$eval('[role="status"], [aria-live]', (els) => els.map((e) => e.textContent ?? '').join(' | '));
 
 describe('Chromium: the add-on against the test resolver', () => {
   let extension: LoadedExtension;
@@ -92,15 +168,93 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
     expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(\d+ DNS queries\)/);
     const transport = await page.textContent('table.transport');
-    expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce · servers smtp\.example\.test · remembered by senders for up to 1 d\./);
+    expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce · servers smtp\.example\.test · /);
+    expect(transport).toMatch(/ · remembered by senders for up to 1 d\./);
     expect(transport).toMatch(/TLS-RPT.*Reports go to mailto:tlsrpt@example\.test/);
     expect(transport).toMatch(/DANE.*imap\.example\.test port 993: certificate pinned with DNSSEC/);
-    expect(await page.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('TLS');
+    type Action = { action: { getBadgeText(details: object): Promise<string> } };
+    expect(await page.evaluate(() => (globalThis as unknown as { chrome: Action }).chrome.action.getBadgeText({}))).toBe('TLS');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: `${ARTIFACTS}/popup-en-${scheme}.png`, fullPage: true });
     }
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  test('a result: one h1, headings in order, and the badge level is a heading', async () => {
+    const levels = await page.$$eval('h1, h2, h3, h4, h5, h6',
+      (hs) => hs.filter((h) => h.getClientRects().length > 0).map((h) => Number(h.tagName[1])));
+    expect(levels.filter((l) => l === 1)).toHaveLength(1);
+    expect(levels[0]).toBe(1);
+    for (const [i, level] of levels.entries()) if (i > 0) expect(level, levels.join(' ')).toBeLessThanOrEqual(levels[i - 1]! + 1);
+    const badge = page.locator('#badge').getByRole('heading', { name: 'Secure: TLS from the first byte, both ways' });
+    expect(await badge.count()).toBe(1);
+  });
+
+  test('only status lines are live regions: the result tables are not read out whole', async () => {
+    const live = await page.$$eval('[aria-live], [role="status"], [role="alert"], [role="log"]',
+      (els) => els.map((e) => ({ id: e.id, tag: e.tagName, tables: e.querySelectorAll('table, ul, button').length })));
+    expect(live.length).toBeGreaterThan(0);
+    for (const region of live) expect(region, JSON.stringify(region)).toMatchObject({ tag: 'P', tables: 0 });
+  });
+
+  test('state is never shown by colour alone: badge, transport rows and errors carry a symbol', async () => {
+    const [badge] = await markers(page, '#badge .badge');
+    expect(badge).toMatch(/^"\S+/);
+    const cells = await page.$$eval('table.transport td.state', (tds) => tds.map((td) => ({
+      state: [...td.classList].find((c) => c.startsWith('state-')),
+      symbol: [...td.children].map((line) => getComputedStyle(line, '::before').content).find((c) => c !== 'none') ?? 'none',
+    })));
+    expect(cells.length).toBe(3);
+    for (const cell of cells) expect(cell.symbol, cell.state).toMatch(/^"\S+/);
+    // One symbol per state, so good and bad rows differ without their colour.
+    const byState = new Map(cells.map((c) => [c.state, c.symbol]));
+    expect(new Set(byState.values()).size).toBe(byState.size);
+  });
+
+  test('copying a value is announced to screen readers', async () => {
+    await page.getByRole('button', { name: 'Copy Server imap.example.test' }).click({ timeout: 2000 });
+    await page.waitForFunction(() => /cop/i.test(document.getElementById('announce')?.textContent ?? ''), null, { timeout: 2000 });
+    expect(await announced(page)).toContain('Copied: Server imap.example.test');
+  });
+
+  test('light and dark are different themes, both with readable text and badges (≥ 4.5:1)', async () => {
+    await expectReadableThemes(page);
+  });
+
+  test('axe: a result in light and dark has no serious or critical violation', async () => {
+    await expectAccessible(page, 'popup en, tls result');
+  });
+
+  test('English plurals: "1 DNS query", "1 more record"', async () => {
+    // The last lookup as the background stored it, with counts of one: the popup renders it on opening.
+    const counted = await extension.context.newPage();
+    await counted.goto(extension.url('popup/popup.html'));
+    await counted.evaluate(async () => {
+      const { storage } = (globalThis as unknown as { chrome: PageExtensionApi }).chrome;
+      const { last } = await storage.local.get('last') as { last: { response: { discovery: Record<string, unknown> } } };
+      const d = last.response.discovery;
+      Object.assign(d, { fromCache: false, timing: { elapsedMs: 12, queries: 1 } });
+      d.rejected = [{ label: '_imaps._tcp.example.test', target: '', port: 0, reason: 'records-over-limit', count: 1 }];
+      await storage.local.set({ last });
+    });
+    await counted.reload();
+    await counted.waitForFunction(() => document.querySelector('#badge .badge') !== null);
+    expect(await counted.textContent('#status')).toMatch(/found in 12 ms \(1 DNS query\)\./);
+    expect(await counted.textContent('#extras')).toMatch(/_imaps\._tcp\.example\.test: 1 more record ignored/);
+    await counted.close();
+  });
+
+  test('Autoconfigure keeps the keyboard focus while it works and after', async () => {
+    // A domain not looked up yet, so the lookup takes long enough for a disabled button to lose the focus.
+    await page.fill('#address', 'keys@starttls.test');
+    await page.focus('#go');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('result')?.hasAttribute('aria-busy'));
+    const during = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(document.activeElement?.id))));
+    await page.waitForFunction(() => !document.getElementById('result')?.hasAttribute('aria-busy'));
+    expect(await page.textContent('#status')).toMatch(/starttls\.test found/);
+    expect([during, await page.evaluate(() => document.activeElement?.id)]).toEqual(['go', 'go']);
   });
 
   test('a second lookup of the domain comes from the cache', async () => {
@@ -118,12 +272,15 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.$$eval('button.copy', (bs) => bs.every((b) => !(b as HTMLButtonElement).disabled))).toBe(true);
     expect(await page.textContent('table.settings')).toMatch(/outside outside\.test/);
     await page.screenshot({ path: `${ARTIFACTS}/popup-en-unverified.png`, fullPage: true });
+    await expectAccessible(page, 'popup en, unverified result');
   });
 
   test('a malformed address names the problem and how to fix it', async () => {
     await autoconfigure(page, 'alice.example.test');
     expect(await page.textContent('#status')).toMatch(/no "@".*name@example\.com/);
     expect(await page.getAttribute('#address', 'aria-invalid')).toBe('true');
+    const [symbol] = await markers(page, '#status.error');
+    expect(symbol).toMatch(/^"\S+/);
   });
 
   test('a resolver failure names the label and the resolver', async () => {
@@ -150,6 +307,137 @@ describe('Chromium: the add-on against the test resolver', () => {
   });
 });
 
+describe('Chromium: the options page', () => {
+  test('axe: the options page in light and dark, English and Japanese', async () => {
+    for (const lang of ['en', 'ja']) {
+      const extension = await launchWithExtension({ lang, trust });
+      try {
+        const options = await extension.context.newPage();
+        await options.goto(extension.url('popup/options.html'));
+        await options.waitForFunction(() => !(document.getElementById('save') as HTMLButtonElement).disabled);
+        expect(await options.getAttribute('html', 'lang')).toBe(lang);
+        await expectAccessible(options, `options ${lang}`);
+      } finally {
+        await extension.close();
+      }
+    }
+  });
+});
+
+/** Accounts as the background reports them in Thunderbird: one weaker than published, one offered unverified servers. */
+const ACCOUNTS = [
+  {
+    accountId: 'account1', address: 'alice@example.org', fromCache: false, level: 'starttls',
+    incoming: { protocol: 'imap', hostname: 'mail.example.org', port: 143, security: 'starttls', username: 'alice' },
+    outgoing: { protocol: 'smtp', hostname: 'mail.example.org', port: 587, security: 'starttls', username: 'alice' },
+    weaknesses: ['weak-starttls-while-tls-offered'],
+    published: { level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
+    proposal: {
+      incoming: { protocol: 'imap', hostname: 'imap.example.org', port: 993, security: 'tls' },
+      outgoing: { protocol: 'smtp', hostname: 'smtp.example.org', port: 465, security: 'tls' },
+      verified: true,
+    },
+  },
+  {
+    accountId: 'account2', address: 'bob@example.net', fromCache: false, level: 'starttls',
+    incoming: { protocol: 'imap', hostname: 'imap.example.net', port: 143, security: 'starttls', username: 'bob' },
+    outgoing: null,
+    weaknesses: [],
+    published: { level: 'unverified', reasons: ['incoming-outside-domain'] },
+    proposal: {
+      incoming: { protocol: 'imap', hostname: 'imap.elsewhere.test', port: 993, security: 'tls' }, outgoing: null, verified: false,
+    },
+  },
+];
+
+describe('Chromium: the account list (the background faked at the message boundary)', () => {
+  let extension: LoadedExtension;
+  let page: Page;
+  beforeAll(async () => {
+    extension = await launchWithExtension({ trust });
+    page = await extension.context.newPage();
+    // Thunderbird's answers: Chromium has no accounts, so the page's messages for them get fixed replies.
+    await page.addInitScript((accounts) => {
+      const sent: unknown[] = [];
+      const replies: Record<string, unknown> = {
+        capabilities: { createAccounts: true },
+        listAccounts: { accounts },
+        updateAccount: { ok: true, account: accounts[0] },
+      };
+      Object.assign(window, { sent });
+      const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
+      for (const api of [scope.browser, scope.chrome]) {
+        if (api?.runtime === undefined) continue;
+        const original = api.runtime.sendMessage.bind(api.runtime);
+        Object.assign(api.runtime, {
+          sendMessage: (message: { type: string }, ...rest: unknown[]) => {
+            if (!(message.type in replies)) return original(message, ...rest);
+            sent.push(message);
+            return Promise.resolve(replies[message.type]);
+          },
+        });
+      }
+    }, ACCOUNTS);
+    await page.setViewportSize({ width: 440, height: 900 });
+    await page.goto(extension.url('popup/popup.html'));
+    await page.waitForSelector('#account-list li');
+  });
+  afterAll(async () => extension?.close());
+
+  test('each account\'s controls are named after the account (their visible words first)', async () => {
+    const named = (role: 'button' | 'checkbox', name: string) => page.getByRole(role, { name, exact: true }).count();
+    const published = 'imap.example.org:993 SSL/TLS, smtp.example.org:465 SSL/TLS';
+    expect(await named('button', `Use the published settings: ${published} (alice@example.org)`)).toBe(1);
+    expect(await named('button', 'Move to these unverified servers: imap.elsewhere.test:993 SSL/TLS (bob@example.net)')).toBe(1);
+    expect(await named('checkbox', 'I trust these servers (bob@example.net)')).toBe(1);
+    for (const address of ['alice@example.org', 'bob@example.net']) {
+      expect(await named('button', `It fails to connect: look up its servers again (${address})`)).toBe(1);
+    }
+  });
+
+  test('the weak lines carry a symbol beside their colour', async () => {
+    const symbols = await markers(page, '#account-list .weak');
+    expect(symbols.length).toBeGreaterThan(0);
+    for (const symbol of symbols) expect(symbol).toMatch(/^"\S+/);
+  });
+
+  test('axe: the account list in light and dark', async () => {
+    await expectAccessible(page, 'popup en, account list');
+  });
+
+  test('the first click is announced as asking for a confirming second click; the second is announced when done', async () => {
+    const updates = () => page.evaluate(() =>
+      (window as unknown as { sent: { type: string }[] }).sent.filter((m) => m.type === 'updateAccount'));
+    const statusSays = (pattern: RegExp) => page.waitForFunction(
+      (source) => new RegExp(source).test(document.getElementById('accounts-status')?.textContent ?? ''),
+      pattern.source, { timeout: 2000 });
+    await page.getByRole('button', { name: /^Use the published settings: .*\(alice@example\.org\)$/ }).click({ timeout: 2000 });
+    await statusSays(/Press again/);
+    const published = 'imap.example.org:993 SSL/TLS, smtp.example.org:465 SSL/TLS';
+    expect(await announced(page)).toContain(`Press again to change alice@example.org to ${published}.`);
+    expect(await updates()).toEqual([]);
+    await page.getByRole('button', { name: /^Confirm: change the account to .*\(alice@example\.org\)$/ }).click({ timeout: 2000 });
+    await statusSays(/updated/);
+    expect(await announced(page)).toContain('alice@example.org: updated.');
+    expect(await updates()).toMatchObject([{ type: 'updateAccount', accountId: 'account1', confirmed: true, trusted: false }]);
+  });
+});
+
+describe('Chromium in French (no French messages)', () => {
+  test('the page language is that of the messages shown (English), not the browser\'s', async () => {
+    const extension = await launchWithExtension({ lang: 'fr', trust });
+    try {
+      const page = await extension.context.newPage();
+      await page.goto(extension.url('popup/popup.html'));
+      expect(await page.evaluate(() => (globalThis as unknown as { chrome: PageExtensionApi }).chrome.i18n.getUILanguage())).toMatch(/^fr/);
+      expect(await page.textContent('#go')).toBe('Autoconfigure');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+    } finally {
+      await extension.close();
+    }
+  });
+});
+
 describe('Chromium in Japanese', () => {
   test('the popup speaks Japanese and renders in both themes', async () => {
     const extension = await launchWithExtension({ lang: 'ja', trust });
@@ -162,10 +450,19 @@ describe('Chromium in Japanese', () => {
       await autoconfigure(page, 'taro@starttls.test');
       expect(await page.textContent('table.settings')).toMatch(/受信メール — IMAP/);
       expect(await page.textContent('#badge')).toMatch(/STARTTLS で暗号化/);
-      for (const scheme of ['light', 'dark'] as const) {
+      expect(await page.getAttribute('html', 'lang')).toBe('ja');
+      for (const scheme of SCHEMES) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.screenshot({ path: `${ARTIFACTS}/popup-ja-${scheme}.png`, fullPage: true });
       }
+      await expectReadableThemes(page);
+      await expectAccessible(page, 'popup ja, starttls result');
+      // Natural Japanese: 「接続の最初から」, not a word-for-word "from the first byte"; 「・」 between items.
+      await autoconfigure(page, 'taro@example.test');
+      expect(await page.textContent('#badge')).toContain('受信・送信とも接続の最初から TLS で暗号化されます。');
+      expect(await page.textContent('table.transport')).toMatch(/モード enforce・サーバー smtp\.example\.test・/);
+      expect(await page.textContent('#status')).toMatch(/DNS 問い合わせ \d+ 件/);
+      await expectAccessible(page, 'popup ja, tls result');
     } finally {
       await extension.close();
     }

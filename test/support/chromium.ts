@@ -1,11 +1,14 @@
 // Debian's Chromium with the built add-on loaded unpacked (playwright-core, no browser download).
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { AxeResults } from 'axe-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const POSIX_LOCALES: Record<string, string> = { en: 'en_US', ja: 'ja_JP', fr: 'fr_FR' };
 
 export interface LoadedExtension {
   readonly context: BrowserContext;
@@ -31,7 +34,7 @@ export async function launchWithExtension({ lang = 'en', trust }: { lang?: strin
     executablePath: CHROMIUM,
     headless: true,
     locale: lang,
-    env: { ...process.env, LANGUAGE: lang, LANG: lang === 'ja' ? 'ja_JP.UTF-8' : 'en_US.UTF-8' },
+    env: { ...process.env, LANGUAGE: lang, LANG: `${POSIX_LOCALES[lang] ?? lang}.UTF-8` },
     args: [
       `--load-extension=${root}`,
       `--disable-extensions-except=${root}`,
@@ -54,4 +57,39 @@ export async function launchWithExtension({ lang = 'en', trust }: { lang?: strin
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null | undefined;
+  readonly targets: string[];
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA and best-practice rules on the page as it is now. The extension pages'
+ * CSP allows no inline script, so axe is evaluated through the DevTools protocol, as Playwright does.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run(context: Document): Promise<AxeResults> } };
+    const results = await axe.run(document);
+    return results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** WCAG 2.x contrast ratio of two opaque colours as getComputedStyle gives them (`rgb(r, g, b)`). */
+export function contrastRatio(foreground: string, background: string): number {
+  const channel = (v: number): number => {
+    const s = v / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = (css: string): number => {
+    const [r = 0, g = 0, b = 0] = (css.match(/[\d.]+/g) ?? []).map(Number);
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const [high, low] = [luminance(foreground), luminance(background)].sort((a, b) => b - a) as [number, number];
+  return (high + 0.05) / (low + 0.05);
 }

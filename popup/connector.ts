@@ -1,4 +1,4 @@
-// Plain async calls to the background (house style 11): the popup never calls sendMessage itself.
+// Plain async calls to the background (docs/architecture.md#conventions): the popup never calls sendMessage itself.
 import { LAST_KEY, LAST_VERSION, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
 import { api } from './extension-api.ts';
 

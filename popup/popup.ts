@@ -1,4 +1,4 @@
-// Popup wiring only: DOM events → connector → renderers (house style 12).
+// Popup wiring only: DOM events → connector → renderers (docs/architecture.md#conventions).
 import { serverRef } from '../src/core/accounts/match-shown.ts';
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';

@@ -1,4 +1,4 @@
-// The one build script: an esbuild entry map by context (DESIGN §2). `--watch` rebuilds on change.
+// The one build script: an esbuild entry map by context (docs/architecture.md). `--watch` rebuilds on change.
 import { cpSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 

@@ -1,4 +1,4 @@
-// The one typed protocol between the popup/options pages and the background (house style 11).
+// The one typed protocol between the popup/options pages and the background (docs/architecture.md#conventions).
 import type { AccountReason, AddressReason, Badge, BadgeLevel, Discovery, ServerRef, ShownAccount, WeaknessReason } from './core/index.ts';
 
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */

@@ -1,4 +1,4 @@
-// The toolbar button's badge for the last lookup (DESIGN §4 levels), text from _locales.
+// The toolbar button's badge for the last lookup (levels: docs/badge.md), text from _locales.
 import type { BadgeLevel } from '../core/index.ts';
 import type { Browser } from '../browser-api.ts';
 

@@ -1,4 +1,4 @@
-// Splits and normalises an email address before discovery (DESIGN §3; RFC 5321 §4.1.2, RFC 6531 §3.3).
+// Splits and normalises an email address before discovery (docs/discovery.md; RFC 5321 §4.1.2, RFC 6531 §3.3).
 import type { Platform } from '../platform.ts';
 import type { AddressReason } from '../reasons.ts';
 import { parseHostname, type Hostname } from './parse-hostname.ts';

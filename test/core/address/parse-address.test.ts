@@ -4,7 +4,7 @@ import { urlHostname } from '../../../src/parse-url.ts';
 
 const platform = { toAscii: urlHostname };
 
-describe('parseAddress: DESIGN §3 normalisation', () => {
+describe('parseAddress: normalisation (docs/discovery.md)', () => {
   test.each([
     { name: 'plain address', input: 'alice@example.com', address: 'alice@example.com', mailbox: 'alice', domain: 'example.com' },
     { name: 'domain lowercased, local-part kept', input: 'Alice@EXAMPLE.Com', address: 'Alice@example.com', mailbox: 'Alice', domain: 'example.com' },

@@ -5,39 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startImapServer, type ImapServer } from '../support/imap-server.ts';
+import { PAGE_HELPERS } from '../support/thunderbird-pages.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
 const ARTIFACTS = 'test/artifacts';
 
-// Chrome-context helpers shared by the scripts below: open an extension page in a content tab and
-// wait for a condition on its document (extensions.webextensions.remote=false keeps it in-process).
-const HELPERS = `
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const trace = [];
-  async function until(check, what, ms = 15000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await check();
-      if (value) return value;
-      if (Date.now() > end) throw new Error('timed out waiting for ' + what + ': ' + trace.join(' | '));
-      await sleep(50);
-    }
-  }
-  async function openPage(id, path) {
-    const policy = await until(() => WebExtensionPolicy.getByID(id), 'the add-on to start');
-    const win = await until(() => Services.wm.getMostRecentWindow('mail:3pane'), 'the main window');
-    await until(() => win.gTabmail, 'tabmail');
-    // A fresh profile greets the user with the account hub, a modal over everything: dismiss it.
-    const hub = win.document.querySelector('account-hub-container');
-    if (hub && hub.modal && hub.modal.open) hub.modal.close();
-    const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL(path) });
-    const doc = await until(() => {
-      const d = tab.browser.contentDocument;
-      return d && d.readyState === 'complete' && d.getElementById('status') !== undefined && d.body && d.body.childElementCount > 0 ? d : null;
-    }, path);
-    return { tab, doc, close: () => win.gTabmail.closeTab(tab) };
-  }
-`;
+const HELPERS = PAGE_HELPERS;
 
 describe('Thunderbird', () => {
   let tb: RunningThunderbird;

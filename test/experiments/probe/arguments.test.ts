@@ -1,12 +1,12 @@
-// The probe Experiment's second line of argument checks (src/experiments/probe/arguments.js), run in Node
-// the way Thunderbird loads it: as a plain script whose top-level declarations land on a scope object.
+// The probe Experiment's second line of argument checks (top of src/experiments/probe/implementation.js), run in
+// Node as Thunderbird runs the file: a plain script whose top-level declarations land on its global.
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 
 type Check = (what: string, args: unknown[]) => string | null;
-const scope: { probeArgumentError?: Check; TextEncoder: typeof TextEncoder } = { TextEncoder };
-runInNewContext(readFileSync('src/experiments/probe/arguments.js', 'utf8'), scope);
+const scope: { probeArgumentError?: Check; ExtensionCommon: unknown } = { ExtensionCommon: { ExtensionAPI: class {} } };
+runInNewContext(readFileSync('src/experiments/probe/implementation.js', 'utf8'), scope);
 const check = scope.probeArgumentError as Check;
 
 const request = { host: 'imap.example.test', port: 993, tls: true, timeoutMs: 5000, maxLineOctets: 8192 };

@@ -1,0 +1,267 @@
+// The server-probe Experiment (srvAutoconfigProbe) in Debian's Thunderbird, called from an add-on page, against
+// real dovecot on 127.0.0.1 (certificates from the test CA, trusted in the profile) and small Node servers that
+// misbehave: Thunderbird's own sockets, TLS stack and trust store decide, and a user's exception is reported as such.
+import { X509Certificate } from 'node:crypto';
+import { rmSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startDovecotProbeServer, type DovecotProbeServer } from '../support/dovecot-probe.ts';
+import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
+
+const HOSTS = ['imap.probe.test', 'wrong.probe.test', 'self.probe.test', 'exception.probe.test', 'silent.probe.test'];
+
+interface Tls { version: string; authorized: boolean; error: string | null; userException: boolean; chain: string[] }
+type Answer = { ok: true; id?: number; tls?: Tls; line?: string } | { ok: false; reason: string; detail: string } | { thrown: string };
+interface Step { call: string; args: unknown[]; answer: Answer; ms: number }
+
+/** A Node server on 127.0.0.1 that does `onConnection` with each client: the misbehaving peers. */
+async function nodeServer(onConnection: (socket: Socket) => void): Promise<{ port: number; server: Server; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return { port: address.port, server, sockets };
+}
+
+const der = (base64url: string): Buffer => Buffer.from(base64url, 'base64url');
+
+describe('Thunderbird: the server probe Experiment', () => {
+  let tb: RunningThunderbird;
+  let xpiDir: string;
+  let dovecot: DovecotProbeServer;
+  let silent: Awaited<ReturnType<typeof nodeServer>>;
+  let flood: Awaited<ReturnType<typeof nodeServer>>;
+  let plain: Awaited<ReturnType<typeof nodeServer>>;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    dovecot = await startDovecotProbeServer(inject('stateDir'), [
+      { sni: 'imap.probe.test', names: ['imap.probe.test'] },
+      { sni: 'wrong.probe.test', names: ['someone.else.test'] },
+      { sni: 'self.probe.test', names: ['self.probe.test'], selfSigned: true },
+      { sni: 'exception.probe.test', names: ['exception.probe.test'], selfSigned: true },
+    ]);
+    silent = await nodeServer(() => {});
+    flood = await nodeServer((s) => s.write(`* OK ${'x'.repeat(5000)}\r\n`));
+    plain = await nodeServer((s) => s.write('* OK plain text on the implicit-TLS port\r\n'));
+    const spare = await nodeServer(() => {});
+    closedPort = spare.port;
+    await new Promise((resolve) => spare.server.close(resolve));
+    xpiDir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-xpi-'));
+    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl') });
+    // Thunderbird resolves mail hosts itself: the test names are loopback.
+    await tb.marionette.executeAsync(`
+      const [hosts, done] = arguments;
+      Services.prefs.setCharPref('network.dns.localDomains', hosts.join(','));
+      done(true);
+    `, [HOSTS]);
+  }, 90000);
+
+  afterAll(async () => {
+    await tb?.stop();
+    await dovecot?.stop();
+    for (const s of [silent, flood, plain]) {
+      for (const socket of s?.sockets ?? []) socket.destroy();
+      await new Promise((resolve) => (s ? s.server.close(resolve) : resolve(undefined)));
+    }
+    if (xpiDir) rmSync(xpiDir, { recursive: true, force: true });
+  }, 30000);
+
+  /**
+   * Runs `steps` in order through browser.srvAutoconfigProbe from an add-on page. `$id` in an argument list
+   * stands for the id of the last connection opened; each step reports its answer and how long it took.
+   */
+  function probe(steps: { call: string; args: unknown[] }[]): Promise<Step[]> {
+    return tb.marionette.executeAsync<Step[]>(`
+      const [id, stepsJson, done] = arguments;
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      (async () => {
+        const win = Services.wm.getMostRecentWindow('mail:3pane');
+        if (!win.__probePage || win.__probePage.closed) {
+          let policy;
+          for (let i = 0; i < 300 && !(policy = WebExtensionPolicy.getByID(id)); i++) await sleep(50);
+          while (!win.gTabmail) await sleep(50);
+          const hub = win.document.querySelector('account-hub-container');
+          if (hub && hub.modal && hub.modal.open) hub.modal.close();
+          const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL('popup/options.html') });
+          while (!(tab.browser.contentDocument && tab.browser.contentDocument.readyState === 'complete'
+            && tab.browser.contentWindow.wrappedJSObject.browser)) await sleep(50);
+          win.__probePage = tab.browser.contentWindow.wrappedJSObject;
+        }
+        const page = win.__probePage;
+        const api = page.browser.srvAutoconfigProbe;
+        const out = [];
+        let last = 0;
+        for (const step of JSON.parse(stepsJson)) {
+          const args = step.args.map((a) => (a === '$id' ? last : a !== null && typeof a === 'object' ? page.JSON.parse(JSON.stringify(a)) : a));
+          const start = Date.now();
+          let answer;
+          try {
+            answer = JSON.parse(JSON.stringify((await api[step.call](...args)) ?? null));
+          } catch (e) {
+            answer = { thrown: String(e && e.message ? e.message : e) };
+          }
+          if (step.call === 'connect' && answer && answer.ok) last = answer.id;
+          out.push({ call: step.call, args: step.args, answer, ms: Date.now() - start });
+        }
+        done(out);
+      })().catch((e) => done([{ call: 'script', args: [], answer: { thrown: 'script error: ' + e }, ms: 0 }]));
+    `, [tb.addonId, JSON.stringify(steps)]);
+  }
+
+  const request = (host: string, port: number, tls: boolean, timeoutMs = 5000, maxLineOctets = 4096) => ({ host, port, tls, timeoutMs, maxLineOctets });
+  const leafOf = (sni: string) => new X509Certificate(dovecot.certificate(sni)).raw;
+
+  test('implicit TLS (RFC 8314): TLS 1.3, the chain validates against the profile\'s trust store, the greeting follows', async () => {
+    const [connect, greeting, close] = await probe([
+      { call: 'connect', args: [request('imap.probe.test', dovecot.imapsPort, true)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(connect?.answer).toMatchObject({ ok: true, tls: { version: 'TLSv1.3', authorized: true, error: null, userException: false } });
+    const chain = (connect?.answer as { tls: Tls }).tls.chain.map(der);
+    expect(chain.length).toBeGreaterThan(0);
+    expect(chain[0]?.[0]).toBe(0x30); // a DER SEQUENCE
+    expect(chain[0]?.equals(leafOf('imap.probe.test'))).toBe(true);
+    expect(greeting?.answer).toMatchObject({ ok: true, line: expect.stringMatching(/^\* OK \[CAPABILITY IMAP4rev1 .*AUTH=PLAIN\] Dovecot/) });
+    expect(close?.answer).toBeNull();
+    console.log(`implicit TLS connect + handshake: ${connect?.ms} ms`);
+  });
+
+  test('STARTTLS (RFC 9051 §6.2.1): plain greeting, a1 STARTTLS, OK, then the handshake validates; CAPABILITY answers over TLS', async () => {
+    const steps = await probe([
+      { call: 'connect', args: [request('imap.probe.test', dovecot.imapPort, false)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'writeLine', args: ['$id', 'a1 STARTTLS'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'startTls', args: ['$id'] },
+      { call: 'writeLine', args: ['$id', 'a2 CAPABILITY'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    const answers = steps.map((s) => s.answer);
+    expect(answers[0]).toEqual({ ok: true, id: expect.any(Number) });
+    expect(answers[1]).toMatchObject({ ok: true, line: expect.stringMatching(/^\* OK \[CAPABILITY .*STARTTLS/) });
+    expect(answers[2]).toEqual({ ok: true });
+    expect(answers[3]).toMatchObject({ ok: true, line: expect.stringMatching(/^a1 OK/) });
+    expect(answers[4]).toMatchObject({ ok: true, tls: { version: 'TLSv1.3', authorized: true, error: null, userException: false } });
+    expect(der((answers[4] as { tls: Tls }).tls.chain[0] ?? '').equals(leafOf('imap.probe.test'))).toBe(true);
+    expect(answers[6]).toMatchObject({ ok: true, line: expect.stringMatching(/^\* CAPABILITY IMAP4rev1 /) });
+    expect((answers[6] as { line: string }).line).not.toContain('STARTTLS');
+    expect(answers[7]).toMatchObject({ ok: true, line: expect.stringMatching(/^a2 OK/) });
+    console.log(`plain connect: ${steps[0]?.ms} ms; startTls handshake: ${steps[4]?.ms} ms`);
+  });
+
+  test.each([
+    { name: 'a certificate for another name', host: 'wrong.probe.test', error: 'SSL_ERROR_BAD_CERT_DOMAIN' },
+    { name: 'a self-signed certificate', host: 'self.probe.test', error: 'MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT' },
+  ])('$name does not validate: authorized false with Thunderbird\'s error code, the chain for DANE, and no dialogue past it', async ({ host, error }) => {
+    const [connect, read] = await probe([
+      { call: 'connect', args: [request(host, dovecot.imapsPort, true)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(connect?.answer).toMatchObject({ ok: true, tls: { authorized: false, error, userException: false } });
+    expect(der((connect?.answer as { tls: Tls }).tls.chain[0] ?? '').equals(leafOf(host))).toBe(true);
+    expect(read?.answer).toEqual({ ok: false, reason: 'tls-handshake-failed', detail: expect.stringContaining(error) });
+  });
+
+  test('after STARTTLS, a certificate for another name is reported the same way', async () => {
+    const steps = await probe([
+      { call: 'connect', args: [request('wrong.probe.test', dovecot.imapPort, false)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'writeLine', args: ['$id', 'a1 STARTTLS'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'startTls', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(steps[4]?.answer).toMatchObject({ ok: true, tls: { authorized: false, error: 'SSL_ERROR_BAD_CERT_DOMAIN', userException: false } });
+  });
+
+  test('a certificate exception the user added counts as what it is: userException true, authorized false', async () => {
+    const added = await tb.marionette.executeAsync<boolean>(`
+      const [host, port, base64, done] = arguments;
+      const certdb = Cc['@mozilla.org/security/x509certdb;1'].getService(Ci.nsIX509CertDB);
+      const cert = certdb.constructX509FromBase64(base64);
+      const overrides = Cc['@mozilla.org/security/certoverride;1'].getService(Ci.nsICertOverrideService);
+      overrides.rememberValidityOverride(host, port, {}, cert, false); // permanent, as the user's "Confirm Security Exception"
+      done(overrides.hasMatchingOverride(host, port, {}, cert, {}));
+    `, ['exception.probe.test', dovecot.imapsPort, leafOf('exception.probe.test').toString('base64')]);
+    expect(added).toBe(true);
+    const [connect, greeting] = await probe([
+      { call: 'connect', args: [request('exception.probe.test', dovecot.imapsPort, true)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(connect?.answer).toMatchObject({ ok: true, tls: { version: 'TLSv1.3', authorized: false, error: 'ERROR_TRUST', userException: true } });
+    expect(der((connect?.answer as { tls: Tls }).tls.chain[0] ?? '').equals(leafOf('exception.probe.test'))).toBe(true);
+    // Thunderbird goes on through the exception, so the dialogue does too.
+    expect(greeting?.answer).toMatchObject({ ok: true, line: expect.stringMatching(/^\* OK /) });
+  });
+
+  test('a server that never answers: the read ends with connect-timeout within the time limit', async () => {
+    const [connect, read] = await probe([
+      { call: 'connect', args: [request('silent.probe.test', silent.port, false, 1000)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(connect?.answer).toEqual({ ok: true, id: expect.any(Number) });
+    expect(read?.answer).toEqual({ ok: false, reason: 'connect-timeout', detail: 'no answer within 1000 ms' });
+    expect((connect?.ms ?? 0) + (read?.ms ?? 0)).toBeLessThan(1500);
+  });
+
+  test('implicit TLS to a server that never answers: connect itself ends with connect-timeout within the limit', async () => {
+    const [connect] = await probe([{ call: 'connect', args: [request('silent.probe.test', silent.port, true, 1000)] }]);
+    expect(connect?.answer).toEqual({ ok: false, reason: 'connect-timeout', detail: 'no answer within 1000 ms' });
+    expect(connect?.ms).toBeLessThan(1500);
+  });
+
+  test('a line over the bound is line-too-long, and the connection stays failed', async () => {
+    const [, read, again] = await probe([
+      { call: 'connect', args: [request('silent.probe.test', flood.port, false, 5000, 1024)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(read?.answer).toEqual({ ok: false, reason: 'line-too-long', detail: 'a line over 1024 octets' });
+    expect(again?.answer).toEqual(read?.answer);
+  });
+
+  test('plain text on an implicit-TLS port (RFC 8314 §3.3) is tls-handshake-failed', async () => {
+    const [connect] = await probe([{ call: 'connect', args: [request('silent.probe.test', plain.port, true)] }]);
+    expect(connect?.answer).toEqual({ ok: false, reason: 'tls-handshake-failed', detail: 'SSL_ERROR_RX_RECORD_TOO_LONG' });
+  });
+
+  test('a closed port is connect-refused', async () => {
+    const [connect] = await probe([{ call: 'connect', args: [request('imap.probe.test', closedPort, false)] }]);
+    expect(connect?.answer).toEqual({ ok: false, reason: 'connect-refused', detail: 'NS_ERROR_CONNECTION_REFUSED' });
+  });
+
+  test('arguments are refused by the schema and again by the implementation', async () => {
+    const steps = await probe([
+      { call: 'connect', args: [request('imap.probe.test', 0, true)] },
+      { call: 'connect', args: [request('127.0.0.1', 993, true)] },
+      { call: 'connect', args: [request('imap.probe.test', 993, true, 600000)] },
+      { call: 'connect', args: [request('imap.probe.test', dovecot.imapPort, false)] },
+      { call: 'writeLine', args: ['$id', 'a1 NOOP\r\na2 LOGIN x y'] },
+      { call: 'writeLine', args: ['$id', 'a'.repeat(511)] },
+      { call: 'readLine', args: [999999] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    const thrown = steps.map((s) => (s.answer !== null && 'thrown' in s.answer ? s.answer.thrown : JSON.stringify(s.answer)));
+    expect(thrown[0]).toMatch(/port/);
+    expect(thrown[1]).toMatch(/host must be a name, not an address/);
+    expect(thrown[2]).toMatch(/timeoutMs/);
+    expect(thrown[4]).toMatch(/line/);
+    expect(thrown[5]).toMatch(/line/);
+    expect(steps[6]?.answer).toEqual({ ok: false, reason: 'closed', detail: 'no such connection (closed or timed out)' });
+  });
+});

@@ -26,7 +26,8 @@ function fakeExperiment(overrides: Partial<ProbeExperiment> = {}) {
   return { experiment, calls, browser: { srvAutoconfigProbe: experiment } as unknown as Browser };
 }
 
-const request = (signal = new AbortController().signal) => ({ host: 'imap.example.test', port: 993, tls: true, signal, maxLineOctets: 2048 });
+const request = (signal = new AbortController().signal) =>
+  ({ host: 'imap.example.test', port: 993, tls: true, signal, maxLineOctets: 2048 });
 
 test('absent outside Thunderbird (no Experiment): the platform has no connect', () => {
   expect(probeConnect({} as Browser)).toBeUndefined();
@@ -49,14 +50,16 @@ describe('in Thunderbird', () => {
     expect(await result.connection.readLine()).toEqual({ ok: true, line: '* OK ready' });
     await result.connection.writeLine('a1 STARTTLS');
     const upgraded = await result.connection.startTls();
-    expect(upgraded).toEqual({ ok: true, tls: { version: 'TLSv1.3', authorized: false, error: 'ERROR_TRUST', userException: true, chain: [LEAF] } });
+    const excepted = { version: 'TLSv1.3', authorized: false, error: 'ERROR_TRUST', userException: true, chain: [LEAF] };
+    expect(upgraded).toEqual({ ok: true, tls: excepted });
     result.connection.close();
     expect(calls).toEqual([['readLine', 3], ['writeLine', 3, 'a1 STARTTLS'], ['startTls', 3], ['close', 3]]);
   });
 
   test('a failure is passed on as the Experiment reported it', async () => {
-    const { browser } = fakeExperiment({ connect: async () => ({ ok: false, reason: 'connect-refused', detail: 'NS_ERROR_CONNECTION_REFUSED' }) });
-    expect(await probeConnect(browser)?.(request())).toEqual({ ok: false, reason: 'connect-refused', detail: 'NS_ERROR_CONNECTION_REFUSED' });
+    const refused = { ok: false as const, reason: 'connect-refused' as const, detail: 'NS_ERROR_CONNECTION_REFUSED' };
+    const { browser } = fakeExperiment({ connect: async () => refused });
+    expect(await probeConnect(browser)?.(request())).toEqual(refused);
   });
 
   test('the signal ends a pending read with connect-timeout and closes the connection', async () => {

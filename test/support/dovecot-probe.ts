@@ -37,7 +37,9 @@ export async function startDovecotProbeServer(stateDir: string, certificates: re
     pems.set(c.sni, pair);
   }
   const [imapsPort, imapPort] = [await freePort(), await freePort()];
-  const localNames = certificates.map((c, i) => `local_name ${c.sni} {\n  ssl_cert = <${dir}/${i}.pem\n  ssl_key = <${dir}/${i}.key\n}\n`).join('');
+  const localNames = certificates
+    .map((c, i) => `local_name ${c.sni} {\n  ssl_cert = <${dir}/${i}.pem\n  ssl_key = <${dir}/${i}.key\n}\n`)
+    .join('');
   writeFileSync(join(dir, 'dovecot.conf'), `
 base_dir = ${dir}/run
 state_dir = ${dir}/state

@@ -2,8 +2,9 @@
 // real dovecot on 127.0.0.1 (certificates from the test CA, trusted in the profile) and small Node servers that
 // misbehave: Thunderbird's own sockets, TLS stack and trust store decide, and a user's exception is reported as such.
 import { X509Certificate } from 'node:crypto';
-import { rmSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -39,6 +40,10 @@ describe('Thunderbird: the server probe Experiment', () => {
   let silent: Awaited<ReturnType<typeof nodeServer>>;
   let flood: Awaited<ReturnType<typeof nodeServer>>;
   let plain: Awaited<ReturnType<typeof nodeServer>>;
+  let reset: Awaited<ReturnType<typeof nodeServer>>;
+  let drip: Awaited<ReturnType<typeof nodeServer>>;
+  let hangUp: Awaited<ReturnType<typeof nodeServer>>;
+  let hugeChain: { port: number; server: Server };
   let closedPort: number;
 
   beforeAll(async () => {
@@ -51,6 +56,23 @@ describe('Thunderbird: the server probe Experiment', () => {
     silent = await nodeServer(() => {});
     flood = await nodeServer((s) => s.write(`* OK ${'x'.repeat(5000)}\r\n`));
     plain = await nodeServer((s) => s.write('* OK plain text on the implicit-TLS port\r\n'));
+    reset = await nodeServer((s) => s.write('* OK then a reset\r\n', () => setTimeout(() => s.resetAndDestroy(), 100)));
+    drip = await nodeServer((s) => {
+      s.write('* OK ');
+      const timer = setInterval(() => s.write('x'), 100);
+      s.on('close', () => clearInterval(timer));
+    });
+    hangUp = await nodeServer((s) => s.end('* OK half a line'));
+    // A leaf from the test CA followed by 10 MB of copies of the CA certificate: no mail server's chain.
+    const leaf = dovecot.certificate('imap.probe.test');
+    const ca = readFileSync(inject('caFile'), 'utf8');
+    const server = createTlsServer({
+      key: dovecot.key('imap.probe.test'),
+      cert: leaf + ca.repeat(Math.ceil(10e6 / ca.length)),
+    }, (socket) => socket.end('* OK\r\n'));
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    hugeChain = { port: (server.address() as { port: number }).port, server };
     const spare = await nodeServer(() => {});
     closedPort = spare.port;
     await new Promise((resolve) => spare.server.close(resolve));
@@ -67,7 +89,8 @@ describe('Thunderbird: the server probe Experiment', () => {
   afterAll(async () => {
     await tb?.stop();
     await dovecot?.stop();
-    for (const s of [silent, flood, plain]) {
+    await new Promise((resolve) => (hugeChain ? hugeChain.server.close(resolve) : resolve(undefined)));
+    for (const s of [silent, flood, plain, reset, drip, hangUp]) {
       for (const socket of s?.sockets ?? []) socket.destroy();
       await new Promise((resolve) => (s ? s.server.close(resolve) : resolve(undefined)));
     }
@@ -237,6 +260,42 @@ describe('Thunderbird: the server probe Experiment', () => {
     ]);
     expect(read?.answer).toEqual({ ok: false, reason: 'line-too-long', detail: 'a line over 1024 octets' });
     expect(again?.answer).toEqual(read?.answer);
+  });
+
+  test('a reset after the greeting is connect-reset', async () => {
+    const [, greeting, read] = await probe([
+      { call: 'connect', args: [request('silent.probe.test', reset.port, false)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(greeting?.answer).toEqual({ ok: true, line: '* OK then a reset' });
+    expect(read?.answer).toEqual({ ok: false, reason: 'connect-reset', detail: 'NS_ERROR_NET_RESET' });
+  });
+
+  test('a server that drips one octet at a time, never ending the line, is stopped by the time limit', async () => {
+    const [connect, read] = await probe([
+      { call: 'connect', args: [request('silent.probe.test', drip.port, false, 1000)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(read?.answer).toEqual({ ok: false, reason: 'connect-timeout', detail: 'no answer within 1000 ms' });
+    expect((connect?.ms ?? 0) + (read?.ms ?? 0)).toBeLessThan(1500);
+  });
+
+  test('a server that hangs up in the middle of a line: closed', async () => {
+    const [, read] = await probe([
+      { call: 'connect', args: [request('silent.probe.test', hangUp.port, false)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    expect(read?.answer).toEqual({ ok: false, reason: 'closed', detail: 'the server closed the connection' });
+  });
+
+  test('a 10 MB certificate chain ends in tls-handshake-failed, not a hang', async () => {
+    const [connect] = await probe([{ call: 'connect', args: [request('imap.probe.test', hugeChain.port, true)] }]);
+    expect(connect?.answer).toEqual({ ok: false, reason: 'tls-handshake-failed', detail: expect.stringMatching(/^SSL_ERROR_/) });
+    console.log(`10 MB chain: ${JSON.stringify(connect?.answer)} after ${connect?.ms} ms`);
   });
 
   test('plain text on an implicit-TLS port (RFC 8314 §3.3) is tls-handshake-failed', async () => {

@@ -20,6 +20,8 @@ export interface DovecotProbeServer {
   readonly imapPort: number;
   /** PEM of the certificate served for `sni`. */
   readonly certificate: (sni: string) => string;
+  /** PEM of its private key, for a Node server that presents the same certificate. */
+  readonly key: (sni: string) => string;
   /** dovecot's log, to show no login was attempted. */
   readonly log: () => string;
   readonly stop: () => Promise<void>;
@@ -100,6 +102,7 @@ service anvil {
     imapsPort,
     imapPort,
     certificate: (sni) => pems.get(sni)?.cert ?? '',
+    key: (sni) => pems.get(sni)?.key ?? '',
     log,
     stop: async () => {
       child.kill('SIGTERM');

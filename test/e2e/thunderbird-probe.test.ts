@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startDovecotProbeServer, type DovecotProbeServer } from '../support/dovecot-probe.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
-const HOSTS = ['imap.probe.test', 'wrong.probe.test', 'self.probe.test', 'exception.probe.test', 'silent.probe.test'];
+const HOSTS = ['imap.probe.test', 'wrong.probe.test', 'self.probe.test', 'exception.probe.test', 'expired.probe.test', 'silent.probe.test'];
 
 interface Tls { version: string; authorized: boolean; error: string | null; userException: boolean; chain: string[] }
 type Answer = { ok: true; id?: number; tls?: Tls; line?: string } | { ok: false; reason: string; detail: string } | { thrown: string };
@@ -52,6 +52,7 @@ describe('Thunderbird: the server probe Experiment', () => {
       { sni: 'wrong.probe.test', names: ['someone.else.test'] },
       { sni: 'self.probe.test', names: ['self.probe.test'], selfSigned: true },
       { sni: 'exception.probe.test', names: ['exception.probe.test'], selfSigned: true },
+      { sni: 'expired.probe.test', names: ['expired.probe.test'], expired: true },
     ]);
     silent = await nodeServer(() => {});
     flood = await nodeServer((s) => s.write(`* OK ${'x'.repeat(5000)}\r\n`));
@@ -188,6 +189,7 @@ describe('Thunderbird: the server probe Experiment', () => {
   test.each([
     { name: 'a certificate for another name', host: 'wrong.probe.test', error: 'SSL_ERROR_BAD_CERT_DOMAIN' },
     { name: 'a self-signed certificate', host: 'self.probe.test', error: 'MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT' },
+    { name: 'an expired certificate', host: 'expired.probe.test', error: 'SEC_ERROR_EXPIRED_CERTIFICATE' },
   ])('$name does not validate: authorized false with Thunderbird\'s error code, the chain, nothing past it', async ({ host, error }) => {
     const [connect, read] = await probe([
       { call: 'connect', args: [request(host, dovecot.imapsPort, true)] },

@@ -1,7 +1,7 @@
 // Debian's dovecot on 127.0.0.1 for the server-probe tests: IMAP with implicit TLS and with STARTTLS, one
 // certificate per SNI name (dovecot's local_name blocks), so one server holds every certificate case.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issue } from './certificates.ts';
@@ -13,6 +13,8 @@ export interface ProbeCertificate {
   /** subjectAltName DNS names of the certificate. */
   readonly names: readonly string[];
   readonly selfSigned?: boolean;
+  /** From the test CA, but its notAfter already passed. */
+  readonly expired?: boolean;
 }
 
 export interface DovecotProbeServer {
@@ -27,13 +29,29 @@ export interface DovecotProbeServer {
   readonly stop: () => Promise<void>;
 }
 
+/** The CSR issue() left in stateDir signed again by the test CA, valid only in January 2020 (`openssl ca` sets both dates). */
+function signExpired(stateDir: string, dir: string, stem: string): string {
+  const ca = join(dir, `ca-${stem}`);
+  mkdirSync(ca);
+  writeFileSync(join(ca, 'index.txt'), '');
+  writeFileSync(join(ca, 'serial'), '1000\n');
+  writeFileSync(join(ca, 'ca.cnf'), `[ca]\ndefault_ca = d\n[d]\ndatabase = ${ca}/index.txt\nnew_certs_dir = ${ca}\nserial = ${ca}/serial\n`
+    + 'default_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n');
+  execFileSync('openssl', ['ca', '-batch', '-notext', '-config', join(ca, 'ca.cnf'), '-cert', 'ca.pem', '-keyfile', 'ca.key',
+    '-in', `${stem}.csr`, '-out', join(ca, 'cert.pem'), '-startdate', '20200101000000Z', '-enddate', '20200201000000Z',
+    '-extfile', `${stem}.ext`], { cwd: stateDir, stdio: 'pipe' });
+  return readFileSync(join(ca, 'cert.pem'), 'utf8');
+}
+
 /** The first certificate is also the default, served without SNI or for an unknown name. */
 export async function startDovecotProbeServer(stateDir: string, certificates: readonly ProbeCertificate[]): Promise<DovecotProbeServer> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-dovecot-probe-'));
   const pems = new Map<string, { cert: string; key: string }>();
   // The CA's key and serial file live in stateDir; the issued files are copied to this server's own folder.
   for (const [i, c] of certificates.entries()) {
-    const pair = issue(stateDir, `probe-${process.pid}-${i}`, c.names, { selfSigned: c.selfSigned ?? false });
+    const stem = `probe-${process.pid}-${i}`;
+    let pair = issue(stateDir, stem, c.names, { selfSigned: c.selfSigned ?? false });
+    if (c.expired === true) pair = { ...pair, cert: signExpired(stateDir, dir, stem) };
     writeFileSync(join(dir, `${i}.pem`), pair.cert);
     writeFileSync(join(dir, `${i}.key`), pair.key);
     pems.set(c.sni, pair);

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startDovecotProbeServer, type DovecotProbeServer } from '../support/dovecot-probe.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
@@ -98,6 +99,26 @@ describe('Thunderbird: the server probe Experiment', () => {
     if (xpiDir) rmSync(xpiDir, { recursive: true, force: true });
   }, 30000);
 
+  // Chrome-context helper: one add-on page (the options page in a tab), kept open across the tests.
+  const PAGE = `
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    async function addonPage(id) {
+      const win = Services.wm.getMostRecentWindow('mail:3pane');
+      if (!win.__probePage || win.__probePage.closed) {
+        let policy;
+        for (let i = 0; i < 300 && !(policy = WebExtensionPolicy.getByID(id)); i++) await sleep(50);
+        while (!win.gTabmail) await sleep(50);
+        const hub = win.document.querySelector('account-hub-container');
+        if (hub && hub.modal && hub.modal.open) hub.modal.close();
+        const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL('popup/options.html') });
+        while (!(tab.browser.contentDocument && tab.browser.contentDocument.readyState === 'complete'
+          && tab.browser.contentWindow.wrappedJSObject.browser)) await sleep(50);
+        win.__probePage = tab.browser.contentWindow.wrappedJSObject;
+      }
+      return win.__probePage;
+    }
+  `;
+
   /**
    * Runs `steps` in order through browser.srvAutoconfigProbe from an add-on page. `$id` in an argument list
    * stands for the id of the last connection opened; each step reports its answer and how long it took.
@@ -105,21 +126,9 @@ describe('Thunderbird: the server probe Experiment', () => {
   function probe(steps: { call: string; args: unknown[] }[]): Promise<Step[]> {
     return tb.marionette.executeAsync<Step[]>(`
       const [id, stepsJson, done] = arguments;
-      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      ${PAGE}
       (async () => {
-        const win = Services.wm.getMostRecentWindow('mail:3pane');
-        if (!win.__probePage || win.__probePage.closed) {
-          let policy;
-          for (let i = 0; i < 300 && !(policy = WebExtensionPolicy.getByID(id)); i++) await sleep(50);
-          while (!win.gTabmail) await sleep(50);
-          const hub = win.document.querySelector('account-hub-container');
-          if (hub && hub.modal && hub.modal.open) hub.modal.close();
-          const tab = win.gTabmail.openTab('contentTab', { url: policy.getURL('popup/options.html') });
-          while (!(tab.browser.contentDocument && tab.browser.contentDocument.readyState === 'complete'
-            && tab.browser.contentWindow.wrappedJSObject.browser)) await sleep(50);
-          win.__probePage = tab.browser.contentWindow.wrappedJSObject;
-        }
-        const page = win.__probePage;
+        const page = await addonPage(id);
         const api = page.browser.srvAutoconfigProbe;
         const out = [];
         let last = 0;
@@ -262,6 +271,48 @@ describe('Thunderbird: the server probe Experiment', () => {
     ]);
     expect(read?.answer).toEqual({ ok: false, reason: 'line-too-long', detail: 'a line over 1024 octets' });
     expect(again?.answer).toEqual(read?.answer);
+  });
+
+  test('through Platform.connect (src/background/probe-connection.ts, bundled as for the add-on): DER bytes, the signal', async () => {
+    const bundle = await build({
+      entryPoints: ['src/background/probe-connection.ts'], bundle: true, format: 'iife', globalName: 'probeConnection',
+      write: false, logLevel: 'silent', target: ['firefox128'],
+    });
+    const result = await tb.marionette.executeAsync<Record<string, unknown>>(`
+      const [id, code, imapsPort, silentPort, done] = arguments;
+      ${PAGE}
+      (async () => {
+        const page = await addonPage(id);
+        // The adapter runs as page code, with the page's browser and AbortController, as in the background.
+        const sandbox = Cu.Sandbox(page, { sandboxPrototype: page, wantXrays: false });
+        Cu.evalInSandbox(code, sandbox);
+        const scenario = Cu.evalInSandbox(\`(async (imapsPort, silentPort) => {
+          const connect = probeConnection.probeConnect(browser);
+          const request = (host, port, tls, signal) => ({ host, port, tls, signal, maxLineOctets: 4096 });
+          const first = await connect(request('imap.probe.test', imapsPort, true, new AbortController().signal));
+          const leaf = first.tls.chain[0];
+          const greeting = await first.connection.readLine();
+          first.connection.close();
+          const controller = new AbortController();
+          const second = await connect(request('silent.probe.test', silentPort, false, controller.signal));
+          const started = Date.now();
+          const pending = second.connection.readLine();
+          setTimeout(() => controller.abort(), 200);
+          const aborted = await pending;
+          return JSON.stringify({
+            authorized: first.tls.authorized, version: first.tls.version, isBytes: Object.prototype.toString.call(leaf),
+            leafHex: Array.from(leaf, (b) => b.toString(16).padStart(2, '0')).join(''), greeting: greeting.line,
+            aborted, abortedAfterMs: Date.now() - started,
+          });
+        })\`, sandbox);
+        done(JSON.parse(await Cu.waiveXrays(scenario)(imapsPort, silentPort)));
+      })().catch((e) => done({ error: 'script error: ' + e }));
+    `, [tb.addonId, bundle.outputFiles[0]?.text, dovecot.imapsPort, silent.port]);
+    expect(result).toMatchObject({ authorized: true, version: 'TLSv1.3', isBytes: '[object Uint8Array]' });
+    expect(result.greeting).toMatch(/^\* OK /);
+    expect(result.leafHex).toBe(leafOf('imap.probe.test').toString('hex'));
+    expect(result.aborted).toEqual({ ok: false, reason: 'connect-timeout', detail: 'the probe\'s time limit ran out' });
+    expect(result.abortedAfterMs).toBeLessThan(1000);
   });
 
   test('a reset after the greeting is connect-reset', async () => {

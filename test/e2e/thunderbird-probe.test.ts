@@ -380,4 +380,28 @@ describe('Thunderbird: the server probe Experiment', () => {
     expect(thrown[5]).toMatch(/line/);
     expect(steps[6]?.answer).toEqual({ ok: false, reason: 'closed', detail: 'no such connection (closed or timed out)' });
   });
+
+  // Last: it restarts the add-on.
+  test('disabling the add-on closes its open connections (onShutdown)', async () => {
+    const before = silent.sockets.length;
+    const [connect] = await probe([{ call: 'connect', args: [request('silent.probe.test', silent.port, false, 30000)] }]);
+    expect(connect?.answer).toMatchObject({ ok: true });
+    const socket = silent.sockets[before];
+    expect(socket?.destroyed).toBe(false);
+    const closed = new Promise<number>((resolve) => {
+      const start = Date.now();
+      socket?.once('close', () => resolve(Date.now() - start));
+    });
+    await tb.marionette.executeAsync(`
+      const [id, done] = arguments;
+      const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+      AddonManager.getAddonByID(id).then(async (addon) => {
+        await addon.disable();
+        await addon.enable();
+        done(true);
+      }, (e) => done(String(e)));
+    `, [tb.addonId]);
+    const outcome = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000))]);
+    expect(outcome).toBeTypeOf('number');
+  });
 });

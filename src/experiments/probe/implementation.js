@@ -13,7 +13,7 @@ var PROBE_LIMITS = Object.freeze({
   // RFC 1035 §2.3.4: 253 octets of name in text form, 63 per label.
   maxHostOctets: 253,
   maxLabelOctets: 63,
-  // The whole probe of one server ends within this, whatever the caller asks (docs/architecture.md: every read is bounded).
+  // Every connection ends within maxTimeoutMs, whatever the caller asks or the server does.
   minTimeoutMs: 100,
   maxTimeoutMs: 60000,
   // RFC 5321 §4.5.3.1.5: a reply line of 512 octets; IMAP/POP3 capability lines can be longer, so allow up to 64 KiB.

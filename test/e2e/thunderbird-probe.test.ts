@@ -54,7 +54,7 @@ describe('Thunderbird: the server probe Experiment', () => {
       { sni: 'self.probe.test', names: ['self.probe.test'], selfSigned: true },
       { sni: 'exception.probe.test', names: ['exception.probe.test'], selfSigned: true },
       { sni: 'expired.probe.test', names: ['expired.probe.test'], expired: true },
-    ]);
+    ], { pop3: true });
     silent = await nodeServer(() => {});
     flood = await nodeServer((s) => s.write(`* OK ${'x'.repeat(5000)}\r\n`));
     plain = await nodeServer((s) => s.write('* OK plain text on the implicit-TLS port\r\n'));
@@ -193,6 +193,29 @@ describe('Thunderbird: the server probe Experiment', () => {
     expect((answers[6] as { line: string }).line).not.toContain('STARTTLS');
     expect(answers[7]).toMatchObject({ ok: true, line: expect.stringMatching(/^a2 OK/) });
     console.log(`plain connect: ${steps[0]?.ms} ms; startTls handshake: ${steps[4]?.ms} ms`);
+  });
+
+  test('POP3 (RFC 2595 §4, RFC 8314): STLS upgrades and validates; pop3s validates from the first byte', async () => {
+    const steps = await probe([
+      { call: 'connect', args: [request('imap.probe.test', dovecot.pop3Port, false)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'writeLine', args: ['$id', 'STLS'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'startTls', args: ['$id'] },
+      { call: 'writeLine', args: ['$id', 'CAPA'] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+      { call: 'connect', args: [request('imap.probe.test', dovecot.pop3sPort, true)] },
+      { call: 'readLine', args: ['$id'] },
+      { call: 'close', args: ['$id'] },
+    ]);
+    const answers = steps.map((s) => s.answer);
+    expect(answers[1]).toMatchObject({ ok: true, line: expect.stringMatching(/^\+OK /) });
+    expect(answers[3]).toMatchObject({ ok: true, line: expect.stringMatching(/^\+OK /) });
+    expect(answers[4]).toMatchObject({ ok: true, tls: { version: 'TLSv1.3', authorized: true, error: null, userException: false } });
+    expect(answers[6]).toMatchObject({ ok: true, line: expect.stringMatching(/^\+OK/) });
+    expect(answers[8]).toMatchObject({ ok: true, tls: { version: 'TLSv1.3', authorized: true, error: null, userException: false } });
+    expect(answers[9]).toMatchObject({ ok: true, line: expect.stringMatching(/^\+OK /) });
   });
 
   test.each([

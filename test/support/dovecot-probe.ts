@@ -1,5 +1,5 @@
-// Debian's dovecot on 127.0.0.1 for the server-probe tests: IMAP with implicit TLS and with STARTTLS, one
-// certificate per SNI name (dovecot's local_name blocks), so one server holds every certificate case.
+// Debian's dovecot on 127.0.0.1 for the server-probe tests: IMAP (and POP3 with dovecot-pop3d) with implicit TLS
+// and with STARTTLS/STLS, one certificate per SNI name (dovecot's local_name blocks): one server, every certificate case.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,9 @@ export interface ProbeCertificate {
 export interface DovecotProbeServer {
   readonly imapsPort: number;
   readonly imapPort: number;
+  /** 0 unless started with `{pop3: true}`. */
+  readonly pop3sPort: number;
+  readonly pop3Port: number;
   /** PEM of the certificate served for `sni`. */
   readonly certificate: (sni: string) => string;
   /** PEM of its private key, for a Node server that presents the same certificate. */
@@ -44,7 +47,11 @@ function signExpired(stateDir: string, dir: string, stem: string): string {
 }
 
 /** The first certificate is also the default, served without SNI or for an unknown name. */
-export async function startDovecotProbeServer(stateDir: string, certificates: readonly ProbeCertificate[]): Promise<DovecotProbeServer> {
+export async function startDovecotProbeServer(
+  stateDir: string,
+  certificates: readonly ProbeCertificate[],
+  { pop3 = false } = {},
+): Promise<DovecotProbeServer> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-dovecot-probe-'));
   const pems = new Map<string, { cert: string; key: string }>();
   // The CA's key and serial file live in stateDir; the issued files are copied to this server's own folder.
@@ -57,6 +64,11 @@ export async function startDovecotProbeServer(stateDir: string, certificates: re
     pems.set(c.sni, pair);
   }
   const [imapsPort, imapPort] = [await freePort(), await freePort()];
+  const [pop3sPort, pop3Port] = pop3 ? [await freePort(), await freePort()] : [0, 0];
+  const pop3Service = pop3
+    ? `service pop3-login {\n  chroot =\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${pop3Port}\n  }\n`
+      + `  inet_listener pop3s {\n    address = 127.0.0.1\n    port = ${pop3sPort}\n    ssl = yes\n  }\n}\n`
+    : '';
   const localNames = certificates
     .map((c, i) => `local_name ${c.sni} {\n  ssl_cert = <${dir}/${i}.pem\n  ssl_key = <${dir}/${i}.key\n}\n`)
     .join('');
@@ -65,7 +77,7 @@ base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
-protocols = imap
+protocols = imap${pop3 ? ' pop3' : ''}
 listen = 127.0.0.1
 ssl = yes
 ssl_cert = <${dir}/0.pem
@@ -93,7 +105,7 @@ service imap-login {
     ssl = yes
   }
 }
-service anvil {
+${pop3Service}service anvil {
   chroot =
 }
 `);
@@ -119,6 +131,8 @@ service anvil {
   return {
     imapsPort,
     imapPort,
+    pop3sPort,
+    pop3Port,
     certificate: (sni) => pems.get(sni)?.cert ?? '',
     key: (sni) => pems.get(sni)?.key ?? '',
     log,

@@ -158,7 +158,8 @@ var srvAutoconfigProbe = class extends ExtensionCommon.ExtensionAPI {
         this.buffer = new Uint8Array(0);
         this.failure = null;
         this.pending = null;
-        this.wake = null;
+        // Whoever waits on the streams (a read, a write), woken at once by a failure.
+        this.wakers = new Set();
         this.transport = sts.createTransport(request.tls ? ['ssl'] : ['starttls'], request.host, request.port, proxy, null);
         // The transport's own limits (whole seconds) sit past the deadline below, which is the one that speaks.
         const seconds = Math.ceil(request.timeoutMs / 1000) + 1;
@@ -190,7 +191,8 @@ var srvAutoconfigProbe = class extends ExtensionCommon.ExtensionAPI {
           // Already closed.
         }
         this.onFailure?.();
-        this.wake?.();
+        for (const wake of this.wakers) wake();
+        this.wakers.clear();
       }
 
       /** A handshake failure named by the security info, in place of the bare nsresult the read saw first. */
@@ -208,11 +210,11 @@ var srvAutoconfigProbe = class extends ExtensionCommon.ExtensionAPI {
         if (this.failure !== null) return Promise.resolve();
         if (this.pending === null) {
           this.pending = new Promise((resolve) => {
-            this.wake = resolve;
+            this.wakers.add(resolve);
             this.input.asyncWait({
               onInputStreamReady: () => {
                 this.pending = null;
-                this.wake = null;
+                this.wakers.delete(resolve);
                 this.take();
                 resolve();
               },
@@ -282,8 +284,13 @@ var srvAutoconfigProbe = class extends ExtensionCommon.ExtensionAPI {
           }
           if (text.length > 0) {
             await new Promise((resolve) => {
-              this.wake = resolve;
-              this.output.asyncWait({ onOutputStreamReady: () => resolve() }, 0, 0, Services.tm.mainThread);
+              this.wakers.add(resolve);
+              this.output.asyncWait({
+                onOutputStreamReady: () => {
+                  this.wakers.delete(resolve);
+                  resolve();
+                },
+              }, 0, 0, Services.tm.mainThread);
             });
             if (this.failure !== null) return this.failure;
           }

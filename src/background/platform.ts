@@ -2,6 +2,7 @@
 import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
 import { urlHostname } from '../parse-url.ts';
 import type { Browser } from '../browser-api.ts';
+import { probeConnect } from './probe-connection.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
   return {
@@ -48,6 +49,7 @@ async function readAtMost(response: Response, limit: number): Promise<ArrayBuffe
 }
 
 export function browserPlatform(browser: Browser): Platform {
+  const connect = probeConnect(browser);
   return {
     fetch: boundedFetch,
     fetchPolicy: boundedFetch,
@@ -56,5 +58,7 @@ export function browserPlatform(browser: Browser): Platform {
     timeout: (ms) => AbortSignal.timeout(ms),
     toAscii: urlHostname,
     storage: storageOf(browser.storage.local),
+    ...(connect === undefined ? {} : { connect }),
+    digest: async (algorithm, data) => new Uint8Array(await crypto.subtle.digest(algorithm, data as Uint8Array<ArrayBuffer>)),
   };
 }

@@ -1,0 +1,75 @@
+// Platform.connect in Thunderbird: the probe Experiment (src/experiments/probe) behind the core's Connect, so the
+// server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Absent elsewhere.
+import type { Connect, ConnectionFailure, ConnectResult, LineResult, TlsFacts } from '../core/probe/connection.ts';
+import type { Browser } from '../browser-api.ts';
+
+/** TlsFacts as they cross the Experiment boundary: the chain as base64url DER, leaf first. */
+interface WireTls extends Omit<TlsFacts, 'chain'> {
+  readonly chain: readonly string[];
+}
+type WireFailure = { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string };
+
+export interface ProbeExperiment {
+  connect(request: { host: string; port: number; tls: boolean; timeoutMs: number; maxLineOctets: number }):
+    Promise<{ readonly ok: true; readonly id: number; readonly tls?: WireTls } | WireFailure>;
+  readLine(id: number): Promise<LineResult>;
+  writeLine(id: number, line: string): Promise<{ readonly ok: true } | WireFailure>;
+  startTls(id: number): Promise<{ readonly ok: true; readonly tls: WireTls } | WireFailure>;
+  close(id: number): Promise<void>;
+}
+
+// The Experiment's own bound on a connection, behind the caller's signal, in case the background goes away.
+const EXPERIMENT_LIMIT_MS = 30000;
+const TIMED_OUT: WireFailure = { ok: false, reason: 'connect-timeout', detail: 'the probe\'s time limit ran out' };
+
+function bytesOf(base64url: string): Uint8Array {
+  const binary = atob(base64url.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+const factsOf = (tls: WireTls): TlsFacts => ({ ...tls, chain: tls.chain.map(bytesOf) });
+
+/** `promise`, or TIMED_OUT as soon as `signal` fires. */
+function bounded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | WireFailure> {
+  if (signal.aborted) return Promise.resolve(TIMED_OUT);
+  return new Promise((resolve, reject) => {
+    const abort = () => resolve(TIMED_OUT);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+export function probeConnect(browser: Browser): Connect | undefined {
+  const experiment = (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe;
+  if (experiment === undefined) return undefined;
+  return async ({ host, port, tls, signal, maxLineOctets }): Promise<ConnectResult> => {
+    if (signal.aborted) return TIMED_OUT;
+    const opening = experiment.connect({ host, port, tls, timeoutMs: EXPERIMENT_LIMIT_MS, maxLineOctets });
+    const opened = await bounded(opening, signal);
+    if (opened === TIMED_OUT) {
+      void opening.then((late) => (late.ok ? experiment.close(late.id) : undefined));
+      return TIMED_OUT;
+    }
+    if (!opened.ok) return opened;
+    const { id } = opened;
+    const close = () => void experiment.close(id);
+    signal.addEventListener('abort', close, { once: true });
+    return {
+      ok: true,
+      tls: opened.tls === undefined ? null : factsOf(opened.tls),
+      connection: {
+        readLine: () => bounded(experiment.readLine(id), signal),
+        // A failed write shows in the next read, which reports why.
+        writeLine: async (line) => void (await bounded(experiment.writeLine(id, line), signal)),
+        startTls: async () => {
+          const upgraded = await bounded(experiment.startTls(id), signal);
+          return upgraded.ok ? { ok: true, tls: factsOf(upgraded.tls) } : upgraded;
+        },
+        close: () => {
+          signal.removeEventListener('abort', close);
+          close();
+        },
+      },
+    };
+  };
+}

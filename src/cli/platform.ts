@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { domainToASCII } from 'node:url';
 import { lookup, type DohOptions, type Fetch, type HttpRequest, type HttpResponse, type Platform } from '../core/index.ts';
+import { connectForProbe, nodeDigest } from './probe-connection.ts';
 
 export interface NodePlatform {
   readonly platform: Platform;
@@ -110,6 +111,8 @@ export function createNodePlatform(caFile: string | undefined, doh: DohOptions):
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
     toAscii: (domain) => domainToASCII(domain) || null,
+    connect: connectForProbe(resolveOverDoh, secureContext),
+    digest: nodeDigest,
   };
   return {
     platform,

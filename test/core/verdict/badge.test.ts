@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { badgeFor, transportReasons, type BadgeInput } from '../../src/core/badge.ts';
-import type { Transport } from '../../src/core/transport/index.ts';
+import { badgeFor, transportReasons, type BadgeInput } from '../../../src/core/verdict/badge.ts';
+import type { Transport } from '../../../src/core/transport/index.ts';
 
 const tls: BadgeInput = { security: 'tls', inDomain: true, dnssec: true };
 const starttls: BadgeInput = { security: 'starttls', inDomain: true, dnssec: true };

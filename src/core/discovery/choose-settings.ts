@@ -1,17 +1,16 @@
-// Discovery: the SRV queries in parallel, then selection (RFC 6186, RFC 8314 §5.1, RFC 2782).
+// Discovery: the SRV queries in parallel, then the choice of settings (RFC 6186, RFC 8314 §5.1, RFC 2782).
 import type { EmailAddress } from '../address/parse-address.ts';
 import type { Hostname } from '../address/parse-hostname.ts';
-import { badgeFor, transportReasons, type Badge } from '../badge.ts';
 import { lookup, type DohOptions, type LookupResult } from '../dns/doh-client.ts';
 import type { Platform } from '../platform.ts';
 import type { DnsFailureReason } from '../reasons.ts';
-import { startTransportChecks, type Transport, type TransportChecks } from '../transport/index.ts';
 import { chooseProtocol, orderCandidates } from './choose-protocol.ts';
 import { loginNames } from './login-names.ts';
 import { readSrvAnswer, type Candidate, type RejectedRecord } from './read-srv-answer.ts';
-import { labelsFor, type Protocol, type Security } from './service-labels.ts';
+import { labelsFor, type Protocol, type Security, type ServiceLabel } from './service-labels.ts';
 
-export interface Setting {
+/** One server as the SRV records give it, before anything has vouched for it or probed it. */
+export interface ChosenSetting {
   readonly protocol: Protocol;
   readonly hostname: Hostname;
   readonly port: number;
@@ -35,60 +34,48 @@ export interface DiscoveryFailure {
 
 export type DiscoveryStatus = 'found' | 'not-published' | 'resolver-failure';
 
-export interface Discovery {
+/** What the SRV answers decide: the servers to use, the rest in order, and what was set aside. */
+export interface Choice<S extends ChosenSetting = ChosenSetting> {
   readonly status: DiscoveryStatus;
   readonly address: string;
   readonly domain: Hostname;
-  readonly incoming: Setting | null;
-  readonly outgoing: Setting | null;
+  readonly incoming: S | null;
+  readonly outgoing: S | null;
   /** Other candidates in the order they would be tried: same protocol first, the other protocol last. */
-  readonly alternatives: readonly Setting[];
+  readonly alternatives: readonly S[];
   /** Labels whose sole SRV record has target "." (RFC 6186 §3.4). */
   readonly notOffered: readonly string[];
   readonly rejected: readonly RejectedRecord[];
   /** Every SRV answer, positive or negative, carried AD. */
   readonly dnssec: boolean;
-  readonly badge: Badge;
-  /** MTA-STS, TLS-RPT and DANE for the domain's mail (DESIGN §4); null when not asked for. */
-  readonly transport: Transport | null;
-  readonly timing: { readonly elapsedMs: number; readonly queries: number };
-  readonly fromCache: boolean;
   readonly error: DiscoveryFailure | null;
 }
 
-export interface DiscoveryOptions extends DohOptions {
-  /** RFC 6186 §4 re-lookup: query only this protocol's labels and keep to that protocol. */
-  readonly only?: Protocol;
-  /** Also check MTA-STS, TLS-RPT and DANE (not on a re-lookup). */
-  readonly transport?: boolean;
+export interface SrvAnswers {
+  readonly services: readonly ServiceLabel[];
+  readonly answers: readonly LookupResult[];
 }
 
-export async function discover(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
-  const started = platform.now();
-  let queries = 0;
-  const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
-  const services = labelsFor(options.only);
-  // The transport checks' TXT and MX queries leave together with the SRV queries.
-  const transport = options.transport === true && options.only === undefined ? startTransportChecks(address.domain, options, counted) : null;
-  // One round-trip of wall time: every label is asked at once.
-  const answers = await Promise.all(
-    services.map((service) => lookup({ name: `${service.label}.${address.domain}`, type: 'SRV' }, options, counted)),
-  );
-  const timing = (): Discovery['timing'] => ({ elapsedMs: platform.now() - started, queries });
+/** One round-trip of wall time: every label (or, on a re-lookup, one protocol's) is asked at once. */
+export async function querySrv(address: EmailAddress, only: Protocol | undefined, options: DohOptions, platform: Platform): Promise<SrvAnswers> {
+  const services = labelsFor(only);
+  const answers = await Promise.all(services.map((service) => lookup({ name: `${service.label}.${address.domain}`, type: 'SRV' }, options, platform)));
+  return { services, answers };
+}
 
-  const failed = answers.find((a): a is Extract<LookupResult, { status: 'error' }> => a.status === 'error');
+/** RFC 6186 §3.4 and §4, RFC 8314 §5.1, RFC 2782: protocol, order and settings from the answers. */
+export function chooseSettings(address: EmailAddress, srv: SrvAnswers, random: () => number, only: Protocol | undefined): Choice {
+  const failed = srv.answers.find((a): a is Extract<LookupResult, { status: 'error' }> => a.status === 'error');
   if (failed !== undefined) {
     // A partial answer could downgrade (e.g. _imaps failing leaves _imap): fail as a whole.
     const { reason, resolver, name, detail } = failed;
-    const error = { reason, resolver, name, detail };
-    return withTransport(settle(address, { ...NOTHING, timing: timing(), error }, platform.random, options.only), transport, timing);
+    return settle(address, { ...NOTHING, error: { reason, resolver, name, detail } }, random, only);
   }
-
   const candidates: Candidate[] = [];
   const rejected: RejectedRecord[] = [];
   const notOffered: string[] = [];
-  for (const [i, answer] of answers.entries()) {
-    const service = services[i];
+  for (const [i, answer] of srv.answers.entries()) {
+    const service = srv.services[i];
     if (service === undefined || answer.status !== 'answer') continue;
     const read = readSrvAnswer(service, answer.records, answer.ad, address.domain);
     if (read.kind === 'not-offered') {
@@ -98,18 +85,8 @@ export async function discover(address: EmailAddress, options: DiscoveryOptions,
       rejected.push(...read.rejected);
     }
   }
-  const dnssec = answers.every((a) => a.status !== 'error' && a.ad);
-  const settled = settle(address, { candidates, rejected, notOffered, dnssec, timing: timing(), error: null }, platform.random, options.only);
-  return withTransport(settled, transport, timing);
-}
-
-/** TLSA for the chosen servers follows the SRV answer; the rest has been running meanwhile. */
-async function withTransport(discovery: Discovery, checks: TransportChecks | null, timing: () => Discovery['timing']): Promise<Discovery> {
-  if (checks === null) return discovery;
-  const chosen = [['incoming', discovery.incoming], ['outgoing', discovery.outgoing]] as const;
-  const transport = await checks.finish(chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }])));
-  const badge = { ...discovery.badge, reasons: [...discovery.badge.reasons, ...transportReasons(transport)] };
-  return { ...discovery, transport, badge, timing: timing() };
+  const dnssec = srv.answers.every((a) => a.status !== 'error' && a.ad);
+  return settle(address, { candidates, rejected, notOffered, dnssec, error: null }, random, only);
 }
 
 interface Gathered {
@@ -117,15 +94,13 @@ interface Gathered {
   readonly rejected: readonly RejectedRecord[];
   readonly notOffered: readonly string[];
   readonly dnssec: boolean;
-  readonly timing: Discovery['timing'];
   readonly error: DiscoveryFailure | null;
 }
 
 const NOTHING = { candidates: [], rejected: [], notOffered: [], dnssec: false } as const;
 
-/** Selection over what the queries gathered: protocol, order, settings, badge. */
-function settle(address: EmailAddress, gathered: Gathered, random: () => number, only: Protocol | undefined): Discovery {
-  const { candidates, rejected, notOffered, dnssec, timing, error } = gathered;
+function settle(address: EmailAddress, gathered: Gathered, random: () => number, only: Protocol | undefined): Choice {
+  const { candidates, rejected, notOffered, dnssec, error } = gathered;
   const incoming = candidates.filter((c) => c.service.direction === 'incoming');
   // RFC 6186 §4: a re-lookup never switches between IMAP and POP3 on its own.
   const protocol = only === 'imap' || only === 'pop3' ? only : chooseProtocol(incoming);
@@ -134,7 +109,7 @@ function settle(address: EmailAddress, gathered: Gathered, random: () => number,
   const outgoing = orderCandidates(candidates.filter((c) => c.service.direction === 'outgoing'), random);
 
   const usernames = loginNames(address);
-  const toSetting = (c: Candidate): Setting => ({
+  const toSetting = (c: Candidate): ChosenSetting => ({
     protocol: c.service.protocol,
     hostname: c.hostname,
     port: c.port,
@@ -160,10 +135,26 @@ function settle(address: EmailAddress, gathered: Gathered, random: () => number,
     notOffered,
     rejected,
     dnssec,
-    badge: badgeFor(inSetting, outSetting, error !== null),
-    transport: null,
-    timing,
-    fromCache: false,
     error,
+  };
+}
+
+/**
+ * RFC 6186 §4: after a connection or login failure with `failed`, the fresh answer for that protocol
+ * replaces its side; the other side of `previous` is kept. IMAP and POP3 are never swapped without the user.
+ */
+export function mergeRelookup(fresh: Choice, previous: Choice, failed: Protocol): Choice {
+  if (fresh.status === 'resolver-failure') return fresh;
+  const outgoingFailed = failed === 'smtp';
+  const incoming = outgoingFailed ? previous.incoming : fresh.incoming;
+  const outgoing = outgoingFailed ? fresh.outgoing : previous.outgoing;
+  const kept = previous.alternatives.filter((s) => (s.protocol === 'smtp') !== outgoingFailed);
+  return {
+    ...fresh,
+    status: incoming ?? outgoing ? 'found' : 'not-published',
+    incoming,
+    outgoing,
+    alternatives: outgoingFailed ? [...kept, ...fresh.alternatives] : [...fresh.alternatives, ...kept],
+    notOffered: [...new Set([...previous.notOffered, ...fresh.notOffered])],
   };
 }

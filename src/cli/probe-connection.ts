@@ -44,7 +44,7 @@ function failure(error: NodeJS.ErrnoException, tlsExpected: boolean): Failure {
     case 'ECONNREFUSED': case 'ENOTFOUND': case 'EHOSTUNREACH': case 'ENETUNREACH': case 'EADDRNOTAVAIL':
       return { ok: false, reason: 'connect-refused', detail };
     case 'ETIMEDOUT': return { ok: false, reason: 'connect-timeout', detail };
-    case 'ECONNRESET': case 'EPIPE': return { ok: false, reason: tlsExpected ? 'tls-handshake-failed' : 'connect-reset', detail };
+    case 'ECONNRESET': case 'EPIPE': return { ok: false, reason: 'connect-reset', detail };
     default: return { ok: false, reason: tlsExpected ? 'tls-handshake-failed' : 'connect-reset', detail };
   }
 }
@@ -88,7 +88,7 @@ function lineConnection(
         const line = buffer.subarray(0, newline).toString('latin1').replace(/\r$/, '');
         buffer = buffer.subarray(newline + 1);
         waiting.shift()!({ ok: true, line });
-      } else if (buffer.length > maxLineOctets) {
+      } else if (ended === null && buffer.length > maxLineOctets) {
         end({ ok: false, reason: 'line-too-long', detail: `no line end within ${maxLineOctets} octets` });
       } else if (ended !== null) {
         waiting.shift()!(ended);
@@ -99,6 +99,7 @@ function lineConnection(
   };
   const end = (why: Failure): void => {
     if (ended === null) ended = why;
+    buffer = Buffer.alloc(0);
     socket.destroy();
     pump();
   };
@@ -107,7 +108,7 @@ function lineConnection(
       if (s !== socket) return;
       buffer = Buffer.concat([buffer, chunk]);
       // A line that never ends is cut off as soon as it passes the limit, not when memory runs out.
-      if (buffer.indexOf(0x0a) < 0 && buffer.length > maxLineOctets) end({ ok: false, reason: 'line-too-long', detail: `no line end within ${maxLineOctets} octets` });
+      if (ended === null && buffer.indexOf(0x0a) < 0 && buffer.length > maxLineOctets) end({ ok: false, reason: 'line-too-long', detail: `no line end within ${maxLineOctets} octets` });
       pump();
     });
     s.on('error', (error: NodeJS.ErrnoException) => { if (s === socket) end({ ok: false, reason: error.code === 'ECONNRESET' ? 'connect-reset' : 'closed', detail: error.message }); });

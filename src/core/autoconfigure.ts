@@ -60,7 +60,7 @@ async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: 
   const connect = platform.connect;
   const limit = options.probeTimeoutMs ?? options.timeoutMs;
   const one = (s: ChosenSetting | null): Promise<Raw | null> =>
-    s === null || connect === undefined ? Promise.resolve(null) : probeServer(s, connect, platform.timeout(limit));
+    s === null || connect === undefined ? Promise.resolve(null) : probeServer(s, connect, limit, platform.timeout);
   const [incoming, outgoing] = await Promise.all([one(choice.incoming), one(choice.outgoing)]);
   return { incoming, outgoing };
 }

@@ -24,18 +24,22 @@ export type RawProbe =
   | { readonly ok: true; readonly learnt: Learnt }
   | { readonly ok: false; readonly reason: ProbeReason; readonly detail: string; readonly learnt: Learnt };
 
-/** The dialogue with one server, ended by `signal` whatever the server does; the connection is always closed. */
-export async function probeServer(target: ProbeTarget, connect: Connect, signal: AbortSignal): Promise<RawProbe> {
+/** A plain-text server greets at once (RFC 9051 §7.1, RFC 5321 §3.1): the second look waits no longer than this. */
+const PLAIN_GREETING_MS = 1000;
+
+/** The dialogue with one server, ended after `limitMs` whatever the server does; the connection is always closed. */
+export async function probeServer(target: ProbeTarget, connect: Connect, limitMs: number, timeout: (ms: number) => AbortSignal): Promise<RawProbe> {
   const learnt: Learnt = { tls: null, starttls: null, auth: [] };
   const implicit = target.security === 'tls';
+  const signal = timeout(limitMs);
   const opened = await open(connect, target, implicit, signal);
   if (!opened.ok) {
-    const reason = failureReason(opened.reason);
     // RFC 8314 §3.1: a handshake that fails because the server talks first in plain text is named as such.
-    if (implicit && opened.reason === 'tls-handshake-failed' && (await greetsInPlainText(connect, target, signal))) {
+    const second = AbortSignal.any([signal, timeout(PLAIN_GREETING_MS)]);
+    if (implicit && opened.reason === 'tls-handshake-failed' && (await greetsInPlainText(connect, target, second))) {
       return { ok: false, reason: 'probe-plaintext-on-tls-port', detail: opened.detail, learnt };
     }
-    return { ok: false, reason: signal.aborted ? 'probe-timeout' : reason, detail: opened.detail, learnt };
+    return { ok: false, reason: failureReason(opened.reason), detail: opened.detail, learnt };
   }
   learnt.tls = opened.tls;
   try {

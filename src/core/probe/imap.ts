@@ -36,9 +36,16 @@ export const probeImap: Dialogue = async (s, starttls, learnt: Learnt) => {
   // RFC 9051 §7.1.5: BYE refuses the connection; anything but OK/PREAUTH/BYE is not an IMAP server.
   if (/^\* BYE\b/i.test(greeting.value)) return failed('probe-server-refused', quote(greeting.value), learnt);
   if (!/^\* (OK|PREAUTH)\b/i.test(greeting.value)) return failed('probe-bad-greeting', quote(greeting.value), learnt);
-  const first = await command(s, 'p1', 'CAPABILITY');
-  if (!first.ok) return failed(first.reason, first.detail, learnt);
-  let caps = capabilities(first.value);
+  // RFC 9051 §7.1: a greeting may carry [CAPABILITY …]; then the first CAPABILITY round trip is saved.
+  const greeted = /^\* (?:OK|PREAUTH) \[CAPABILITY ([^\]]*)\]/i.exec(greeting.value)?.[1];
+  let caps: string[];
+  if (greeted === undefined) {
+    const first = await command(s, 'p1', 'CAPABILITY');
+    if (!first.ok) return failed(first.reason, first.detail, learnt);
+    caps = capabilities(first.value);
+  } else {
+    caps = greeted.trim().toUpperCase().split(/\s+/);
+  }
   if (starttls) {
     learnt.starttls = caps.includes('STARTTLS') ? 'offered' : 'missing';
     if (learnt.starttls === 'missing') return logout(s, failed('probe-starttls-missing', 'CAPABILITY has no STARTTLS', learnt));

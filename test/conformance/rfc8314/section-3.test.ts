@@ -63,6 +63,14 @@ describe('RFC 8314 §3: the probe dialogues', () => {
       sent: ['p1 CAPABILITY', 'p2 STARTTLS', 'p3 CAPABILITY', 'p9 LOGOUT'],
     },
     {
+      name: 'RFC 9051 §7.1: capabilities in the greeting save the first CAPABILITY; they are asked again under TLS',
+      target: target('imap', 'starttls'),
+      greeting: ['* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready'],
+      replies: { CAPABILITY: ['* CAPABILITY IMAP4rev1 AUTH=PLAIN', '$TAG OK done'], STARTTLS: ['$TAG OK go'] },
+      expected: { ok: true, learnt: { starttls: 'offered', auth: ['PLAIN'] } },
+      sent: ['p2 STARTTLS', 'p3 CAPABILITY', 'p9 LOGOUT'],
+    },
+    {
       name: 'RFC 9051 §6.2.1: an IMAP server without STARTTLS fails the _imap label',
       target: target('imap', 'starttls'),
       greeting: ['* OK ready'],

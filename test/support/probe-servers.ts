@@ -46,7 +46,8 @@ export interface ProbeServers {
   readonly stop: () => Promise<void>;
 }
 
-export async function startProbeServers(stateDir: string): Promise<ProbeServers> {
+/** `host`: where the servers listen (the bench puts a delaying proxy on 127.0.0.1 in front of 127.0.0.2). */
+export async function startProbeServers(stateDir: string, { host = '127.0.0.1', hostile = true } = {}): Promise<ProbeServers> {
   const certs = certificates(stateDir);
   const fallback = certs.get('imap.good.probe.test')!;
   const contexts = new Map([...certs].map(([host, pair]) => [host, tls.createSecureContext({ key: pair.key, cert: pair.cert })]));
@@ -55,15 +56,15 @@ export async function startProbeServers(stateDir: string): Promise<ProbeServers>
     cert: certs.get(fallbackHost)!.cert,
     SNICallback: (name, callback) => callback(null, contexts.get(name) ?? contexts.get(fallbackHost)),
   });
-  const dovecot = await startDovecot(certs, fallback);
+  const dovecot = await startDovecot(certs, fallback, host);
   const stops: (() => Promise<void>)[] = [dovecot.stop];
   try {
     const submission: SubmissionServer = await startSubmissionServer(sni('smtp.good.probe.test'), {
       implicit: PORTS.submissions, starttls: PORTS.submission, noStarttls: PORTS.noStarttls,
-    });
+    }, host);
     stops.push(submission.stop);
     const ca = readFileSync(join(stateDir, 'ca.pem'), 'utf8');
-    for (const [kind, port] of Object.entries(HOSTILE_PORTS) as [Hostility, number][]) {
+    for (const [kind, port] of hostile ? (Object.entries(HOSTILE_PORTS) as [Hostility, number][]) : []) {
       const server: HostileServer = await startHostileServer(kind, port, sni('imap.drip.probe.test'), ca);
       stops.push(server.stop);
     }
@@ -79,7 +80,7 @@ async function stopAll(stops: readonly (() => Promise<void>)[]): Promise<void> {
 }
 
 /** dovecot with IMAP and POP3, implicit TLS and STARTTLS, one certificate per host name (local_name, SNI). */
-async function startDovecot(certs: Map<string, KeyPair>, fallback: KeyPair): Promise<ImapServer> {
+async function startDovecot(certs: Map<string, KeyPair>, fallback: KeyPair, host: string): Promise<ImapServer> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-probe-dovecot-'));
   chmodSync(dir, 0o755);
   const files = (stem: string, pair: KeyPair): string => {
@@ -100,7 +101,7 @@ info_log_path = ${dir}/dovecot.log
 auth_verbose = yes
 auth_failure_delay = 0
 protocols = imap pop3
-listen = 127.0.0.1
+listen = ${host}
 ssl = yes
 ${files('default', fallback)}${named}
 auth_mechanisms = plain
@@ -117,11 +118,11 @@ mail_location = maildir:~/Maildir
 service imap-login {
   chroot =
   inet_listener imap {
-    address = 127.0.0.1
+    address = ${host}
     port = ${PORTS.imap}
   }
   inet_listener imaps {
-    address = 127.0.0.1
+    address = ${host}
     port = ${PORTS.imaps}
     ssl = yes
   }
@@ -129,11 +130,11 @@ service imap-login {
 service pop3-login {
   chroot =
   inet_listener pop3 {
-    address = 127.0.0.1
+    address = ${host}
     port = ${PORTS.pop3}
   }
   inet_listener pop3s {
-    address = 127.0.0.1
+    address = ${host}
     port = ${PORTS.pop3s}
     ssl = yes
   }

@@ -17,7 +17,7 @@ export interface SubmissionPorts {
   readonly noStarttls: number;
 }
 
-export async function startSubmissionServer(options: tls.TlsOptions, ports: SubmissionPorts): Promise<SubmissionServer> {
+export async function startSubmissionServer(options: tls.TlsOptions, ports: SubmissionPorts, host = '127.0.0.1'): Promise<SubmissionServer> {
   const transcript: string[] = [];
   const sockets = new Set<net.Socket>();
   const serve = (socket: net.Socket, port: number, secure: boolean, offersStarttls: boolean, greet = true): void => {
@@ -63,7 +63,7 @@ export async function startSubmissionServer(options: tls.TlsOptions, ports: Subm
   const listening = [ports.implicit, ports.starttls, ports.noStarttls];
   await Promise.all(servers.map((server, i) => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listening[i], '127.0.0.1', () => resolve());
+    server.listen(listening[i], host, () => resolve());
   })));
   return {
     transcript,

@@ -19,8 +19,7 @@ function row(label: string, value: string, className?: string): HTMLTableRowElem
   const td = document.createElement('td');
   td.className = className === undefined ? 'value' : `value ${className}`;
   td.textContent = value;
-  td.colSpan = 2;
-  tr.append(th, td);
+  tr.append(th, td, document.createElement('td'));
   return tr;
 }
 

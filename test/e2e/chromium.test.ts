@@ -64,6 +64,9 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.getAttribute('#badge .badge', 'class')).toContain('badge-tls');
     expect(await page.textContent('.dnssec')).toMatch(/validated/);
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
+    // Chromium cannot open sockets to mail servers: the badge says the servers were not probed, and why.
+    expect(await page.textContent('#badge')).toMatch(/Servers not probed: this browser cannot open connections/);
+    expect(tables[0]).toMatch(/Vouched for by\s*in the domain, DNSSEC/);
     expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(\d+ DNS queries\)/);
     const transport = await page.textContent('table.transport');
     expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce · servers smtp\.example\.test · remembered by senders for up to 1 d\./);

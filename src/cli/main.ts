@@ -1,6 +1,6 @@
 // srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] (docs/interfaces.md)
 import { parseArgs } from 'node:util';
-import { checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, resolverList, type Discovery } from '../core/index.ts';
+import { autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, resolverList, type Discovery } from '../core/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';
@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       err(`srv-autoconfig: invalid address ${JSON.stringify(args.address)}: ${describe(parsed.reason)} (${parsed.reason})`);
       return EXIT.badInput;
     }
-    const result = await discover(parsed.value, options, node.platform);
+    const result = await autoconfigure(parsed.value, options, node.platform);
     // A failed lookup has no table to show: its one line goes to stderr (JSON still tells tools all).
     if (args.json) out(JSON.stringify(toJson(result), null, 2));
     else if (result.error === null) out(formatTable(result));

@@ -3,6 +3,7 @@ export { parseAddress, type EmailAddress, type AddressResult } from './address/p
 export { parseHostname, type Hostname } from './address/parse-hostname.ts';
 export { badgeFor, type Badge, type BadgeLevel } from './verdict/badge.ts';
 export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts';
+/** The one pipeline; `discover` is its former name, kept for the background and the bench. */
 export { autoconfigure, autoconfigure as discover, type DiscoveryOptions } from './autoconfigure.ts';
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';

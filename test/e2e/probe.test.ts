@@ -158,6 +158,11 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
   test('no probe ever sent a credential: dovecot saw no auth attempt, the submission server no AUTH, MAIL or RCPT', async () => {
     await cli('alice@good.probe.test');
     await cli('alice@upgrade.probe.test');
+    // dovecot logs a connection when it ends, a moment after the client closed it.
+    const deadline = Date.now() + 3000;
+    while (!/imap-login: .*Disconnected[^\n]*\n[^]*imap-login: .*Disconnected/.test(servers.dovecotLog()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const log = servers.dovecotLog();
     const disconnects = log.split('\n').filter((l) => /Disconnected/.test(l));
     expect(disconnects.length).toBeGreaterThan(0);

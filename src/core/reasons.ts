@@ -1,6 +1,6 @@
 // Closed sets of reason codes; each doubles as a `_locales` message name with a prefix.
 
-/** Why an address was refused before any query (DESIGN §3, exit code 2). */
+/** Why an address was refused before any query (docs/discovery.md, exit code 2). */
 export type AddressReason =
   | 'address-empty'
   | 'address-missing-at'
@@ -35,7 +35,7 @@ export type DnsFailureReason =
   | 'question-mismatch'
   | 'cname-loop';
 
-/** Reasons behind a badge level (DESIGN §4). */
+/** Reasons behind a badge level (docs/badge.md). */
 export type BadgeReason =
   | 'all-implicit-tls'
   | 'incoming-starttls'

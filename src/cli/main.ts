@@ -1,6 +1,8 @@
 // srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] (docs/interfaces.md)
 import { parseArgs } from 'node:util';
-import { autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, resolverList, type Discovery } from '../core/index.ts';
+import {
+  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, resolverList, type Discovery,
+} from '../core/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';

@@ -11,7 +11,11 @@ export function connectForProbe(lookup: LookupFunction, secureContext: SecureCon
   return (request) => new Promise<ConnectResult>((resolve) => {
     const { host, port, signal } = request;
     // RFC 6066 §3: SNI carries a host name, never an address literal.
-    const tlsOptions = { servername: isIP(host) === 0 ? host : '', rejectUnauthorized: false, ...(secureContext === undefined ? {} : { secureContext }) };
+    const tlsOptions = {
+      servername: isIP(host) === 0 ? host : '',
+      rejectUnauthorized: false,
+      ...(secureContext === undefined ? {} : { secureContext }),
+    };
     const socket: net.Socket = request.tls
       ? tls.connect({ host, port, lookup, ...tlsOptions })
       : net.connect({ host, port, lookup });
@@ -108,10 +112,14 @@ function lineConnection(
       if (s !== socket) return;
       buffer = Buffer.concat([buffer, chunk]);
       // A line that never ends is cut off as soon as it passes the limit, not when memory runs out.
-      if (ended === null && buffer.indexOf(0x0a) < 0 && buffer.length > maxLineOctets) end({ ok: false, reason: 'line-too-long', detail: `no line end within ${maxLineOctets} octets` });
+      if (ended === null && buffer.indexOf(0x0a) < 0 && buffer.length > maxLineOctets) {
+        end({ ok: false, reason: 'line-too-long', detail: `no line end within ${maxLineOctets} octets` });
+      }
       pump();
     });
-    s.on('error', (error: NodeJS.ErrnoException) => { if (s === socket) end({ ok: false, reason: error.code === 'ECONNRESET' ? 'connect-reset' : 'closed', detail: error.message }); });
+    s.on('error', (error: NodeJS.ErrnoException) => {
+      if (s === socket) end({ ok: false, reason: error.code === 'ECONNRESET' ? 'connect-reset' : 'closed', detail: error.message });
+    });
     s.on('close', () => { if (s === socket) end({ ok: false, reason: 'closed', detail: 'the server closed the connection' }); });
   };
   const onAbort = (): void => end({ ok: false, reason: 'connect-timeout', detail: 'the time limit ran out' });

@@ -23,7 +23,12 @@ export interface DiscoveryOptions extends DohOptions {
 }
 
 /** From an address to settings, what vouches for them and the badge; `previous`: the result a re-lookup refreshes. */
-export async function autoconfigure(address: EmailAddress, options: DiscoveryOptions, platform: Platform, previous?: Discovery): Promise<Discovery> {
+export async function autoconfigure(
+  address: EmailAddress,
+  options: DiscoveryOptions,
+  platform: Platform,
+  previous?: Discovery,
+): Promise<Discovery> {
   const started = platform.now();
   let queries = 0;
   const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
@@ -44,7 +49,8 @@ export async function autoconfigure(address: EmailAddress, options: DiscoveryOpt
     checks === null && probing ? checkServerDane(address.domain, targets, options, counted) : Promise.resolve(null),
     probing ? probeChosen(choice, options, platform) : Promise.resolve(null),
   ]);
-  const probes: Probes = options.probe !== true ? null : raws === null ? 'unavailable' : await judgeAll(choice, raws, tlsa ?? transport?.dane ?? [], platform);
+  const judged = raws === null ? 'unavailable' : await judgeAll(choice, raws, tlsa ?? transport?.dane ?? [], platform);
+  const probes: Probes = options.probe !== true ? null : judged;
   return verdict(choice, transport, probes, timing());
 }
 
@@ -56,7 +62,9 @@ function daneTargets(choice: Choice): DaneTarget[] {
 type Raw = Awaited<ReturnType<typeof probeServer>>;
 
 /** Both chosen servers at once, each with its own time limit. */
-async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: Platform): Promise<{ incoming: Raw | null; outgoing: Raw | null }> {
+type Raws = { incoming: Raw | null; outgoing: Raw | null };
+
+async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: Platform): Promise<Raws> {
   const connect = platform.connect;
   const limit = options.probeTimeoutMs ?? options.timeoutMs;
   const one = (s: ChosenSetting | null): Promise<Raw | null> =>
@@ -67,7 +75,7 @@ async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: 
 
 async function judgeAll(
   choice: Choice,
-  raws: { incoming: Raw | null; outgoing: Raw | null },
+  raws: Raws,
   dane: readonly DaneResult[],
   platform: Platform,
 ): Promise<{ incoming: ServerProbe | null; outgoing: ServerProbe | null }> {

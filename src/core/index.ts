@@ -8,7 +8,9 @@ export { autoconfigure, autoconfigure as discover, type DiscoveryOptions } from 
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';
-export type { Connect, ConnectRequest, ConnectResult, ProbeConnection, TlsFacts, LineResult, ConnectionFailure } from './probe/connection.ts';
+export type {
+  Connect, ConnectRequest, ConnectResult, ConnectionFailure, LineResult, ProbeConnection, TlsFacts,
+} from './probe/connection.ts';
 export { isCacheKey } from './cache-keys.ts';
 export { discoverWithCache, relookup } from './settings-cache.ts';
 export { MAX_SRV_RECORDS_PER_LABEL } from './discovery/read-srv-answer.ts';
@@ -22,7 +24,10 @@ export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type Up
 export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
 export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
-export type { AccountReason, AddressReason, BadgeReason, DaneReason, ProbeReason, DnsFailureReason, MtaStsReason, RejectReason, ResolverUrlReason, TlsRptReason, WeaknessReason } from './reasons.ts';
+export type {
+  AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
+  TlsRptReason, WeaknessReason,
+} from './reasons.ts';
 
 export {
   checkResolverUrl,

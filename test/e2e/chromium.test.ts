@@ -127,6 +127,46 @@ describe('Chromium: the add-on against the test resolver', () => {
   });
 });
 
+describe('Chromium: the probe rows of a result probed elsewhere (Thunderbird, kept in storage)', () => {
+  test('certificate facts are rows of text, a failed probe is said in words, and it needs the trust tick', async () => {
+    const extension = await launchWithExtension({ trust });
+    try {
+      await useTestResolver(extension);
+      const page = await extension.context.newPage();
+      await page.goto(extension.url('popup/popup.html'));
+      await autoconfigure(page, 'alice@example.test');
+      // The stored last lookup gets what a Thunderbird probe would have found: an expired certificate whose
+      // issuer carries markup.
+      await page.evaluate(async () => {
+        type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> };
+        const storage = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
+        const { last } = await storage.get('last') as { last: { response: { discovery: Record<string, Record<string, unknown>> } } };
+        const issuer = '<img src=x onerror=alert(5)>';
+        const certificate = { valid: false, namesTarget: true, namesDomain: false, notAfter: '2026-11-22T18:54:09Z', issuer };
+        last.response.discovery['incoming']!['probe'] = {
+          status: 'failed', tlsVersion: 'TLSv1.3', certificate, starttls: null, auth: ['PLAIN'], dane: 'absent',
+          reason: 'probe-certificate-expired',
+        };
+        await storage.set({ last });
+      });
+      await page.reload();
+      await page.waitForSelector('table.settings');
+      const incoming = await page.textContent('table.settings');
+      expect(incoming).toMatch(/Server probe\s*failed — TLSv1\.3 — The server's certificate has expired\./);
+      expect(incoming).toMatch(/Certificate\s*not valid · names the server · Valid until 2026-11-22 · /);
+      expect(incoming).toContain('Issuer <img src=x onerror=alert(5)>');
+      expect(incoming).toMatch(/Sign-in methods PLAIN · DANE absent/);
+      expect(await page.locator('#result img').count()).toBe(0);
+      expect(await page.isHidden('#confirm')).toBe(false);
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(true);
+      await page.check('#trust');
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(false);
+    } finally {
+      await extension.close();
+    }
+  });
+});
+
 describe('Chromium in Japanese', () => {
   test('the popup speaks Japanese and renders in both themes', async () => {
     const extension = await launchWithExtension({ lang: 'ja', trust });

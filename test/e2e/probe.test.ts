@@ -34,7 +34,8 @@ beforeAll(async () => { servers = await startProbeServers(inject('stateDir')); }
 afterAll(async () => { await servers?.stop(); });
 
 const ok = (extra: object = {}) => ({ status: 'ok', tlsVersion: 'TLSv1.3', dane: 'absent', ...extra });
-const validFor = (namesDomain = false) => ({ valid: true, namesTarget: true, namesDomain, issuer: expect.any(String), notAfter: expect.stringMatching(/^20\d\d-/) });
+const validFor = (namesDomain = false) =>
+  ({ valid: true, namesTarget: true, namesDomain, issuer: expect.any(String), notAfter: expect.stringMatching(/^20\d\d-/) });
 
 describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', () => {
   test.each([
@@ -42,7 +43,10 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
       name: 'a certificate for the target only: probe ok, vouched for by the domain and DNSSEC, badge tls',
       address: 'alice@good.probe.test',
       incoming: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN'] }) },
-      outgoing: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN', 'OAUTHBEARER'] }) },
+      outgoing: {
+        verifiedBy: ['in-domain', 'dnssec'],
+        probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN', 'OAUTHBEARER'] }),
+      },
       level: 'tls',
     },
     {
@@ -67,7 +71,10 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     {
       name: 'an expired certificate: failed, badge none with the reason',
       address: 'alice@expired.probe.test',
-      incoming: { verifiedBy: ['in-domain', 'dnssec'], probe: { status: 'failed', reason: 'probe-certificate-expired', certificate: { valid: false, namesTarget: true } } },
+      incoming: {
+        verifiedBy: ['in-domain', 'dnssec'],
+        probe: { status: 'failed', reason: 'probe-certificate-expired', certificate: { valid: false, namesTarget: true } },
+      },
       level: 'none',
       reasons: ['incoming-probe-failed', 'probe-certificate-expired'],
     },

@@ -34,7 +34,8 @@ export async function startHostileServer(kind: Hostility, port: number, options:
         return;
       }
       case 'garbage':
-        socket.write(Buffer.concat([Buffer.from([0x00, 0xff, 0x16, 0x03, 0x01, 0xfe]), Buffer.from('\x07\x1b[2J junk\r\n'), Buffer.from(GREETING)]));
+        const junk = [Buffer.from([0x00, 0xff, 0x16, 0x03, 0x01, 0xfe]), Buffer.from('\x07\x1b[2J junk\r\n')];
+        socket.write(Buffer.concat([...junk, Buffer.from(GREETING)]));
         return;
       case 'endless': {
         socket.write('* CAPABILITY IMAP4rev1 ');

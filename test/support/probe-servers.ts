@@ -11,8 +11,12 @@ import { startHostileServer, type HostileServer, type Hostility } from './hostil
 import { runDovecot, type ImapServer } from './imap-server.ts';
 import { startSubmissionServer, type SubmissionServer } from './submission-server.ts';
 
-export const PORTS = { imaps: 11993, imap: 11143, pop3s: 11995, pop3: 11110, submissions: 11465, submission: 11587, noStarttls: 11588 } as const;
-export const HOSTILE_PORTS: Record<Hostility, number> = { drip: 11901, reset: 11902, garbage: 11903, endless: 11904, 'huge-chain': 11905, plaintext: 11906 };
+export const PORTS = {
+  imaps: 11993, imap: 11143, pop3s: 11995, pop3: 11110, submissions: 11465, submission: 11587, noStarttls: 11588,
+} as const;
+export const HOSTILE_PORTS: Record<Hostility, number> = {
+  drip: 11901, reset: 11902, garbage: 11903, endless: 11904, 'huge-chain': 11905, plaintext: 11906,
+};
 export const DANE_KEY = 'test/fixtures/probe/dane.key';
 
 const SRV_NAME = '1.3.6.1.5.5.7.8.7'; // RFC 4985 §2 id-on-dnsSRV
@@ -22,9 +26,8 @@ function certificates(stateDir: string): Map<string, KeyPair> {
   const one = (stem: string, names: string[], options = {}): KeyPair => issue(stateDir, `probe-${stem}`, names, options);
   const map = new Map<string, KeyPair>();
   const plain = (host: string): void => { map.set(host, one(host, [host])); };
-  for (const host of ['imap.good', 'smtp.good', 'imap.upgrade', 'smtp.upgrade', 'pop.pops', 'smtp.pops', 'pop.stls', 'smtp.stls', 'smtp.nostarttls']) {
-    plain(`${host}.probe.test`);
-  }
+  const hosts = ['imap.good', 'smtp.good', 'imap.upgrade', 'smtp.upgrade', 'pop.pops', 'smtp.pops', 'pop.stls', 'smtp.stls', 'smtp.nostarttls'];
+  for (const host of hosts) plain(`${host}.probe.test`);
   map.set('imap.expired.probe.test', one('expired', ['imap.expired.probe.test'], { days: -1 }));
   map.set('imap.othername.probe.test', one('othername', ['mail.elsewhere.test']));
   map.set('imap.selfsigned.probe.test', one('selfsigned', ['imap.selfsigned.probe.test'], { selfSigned: true }));

@@ -17,7 +17,11 @@ export interface SubmissionPorts {
   readonly noStarttls: number;
 }
 
-export async function startSubmissionServer(options: tls.TlsOptions, ports: SubmissionPorts, host = '127.0.0.1'): Promise<SubmissionServer> {
+export async function startSubmissionServer(
+  options: tls.TlsOptions,
+  ports: SubmissionPorts,
+  host = '127.0.0.1',
+): Promise<SubmissionServer> {
   const transcript: string[] = [];
   const sockets = new Set<net.Socket>();
   const serve = (socket: net.Socket, port: number, secure: boolean, offersStarttls: boolean, greet = true): void => {

@@ -15,7 +15,9 @@ export interface ServerRef {
 
 export type ShownResult =
   | { readonly ok: true; readonly setting: Setting }
-  | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | 'account-unverified' | 'account-probe-failed'> };
+  | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | ShownRefusal> };
+
+type ShownRefusal = 'account-unverified' | 'account-probe-failed';
 
 export function serverRef(s: ServerRef): ServerRef {
   return { protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security };

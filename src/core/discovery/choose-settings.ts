@@ -57,9 +57,16 @@ export interface SrvAnswers {
 }
 
 /** One round-trip of wall time: every label (or, on a re-lookup, one protocol's) is asked at once. */
-export async function querySrv(address: EmailAddress, only: Protocol | undefined, options: DohOptions, platform: Platform): Promise<SrvAnswers> {
+export async function querySrv(
+  address: EmailAddress,
+  only: Protocol | undefined,
+  options: DohOptions,
+  platform: Platform,
+): Promise<SrvAnswers> {
   const services = labelsFor(only);
-  const answers = await Promise.all(services.map((service) => lookup({ name: `${service.label}.${address.domain}`, type: 'SRV' }, options, platform)));
+  const ask = (service: ServiceLabel): Promise<LookupResult> =>
+    lookup({ name: `${service.label}.${address.domain}`, type: 'SRV' }, options, platform);
+  const answers = await Promise.all(services.map(ask));
   return { services, answers };
 }
 

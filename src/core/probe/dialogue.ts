@@ -6,7 +6,9 @@ import type { ConnectionFailure, ProbeConnection, TlsFacts } from './connection.
 /** Lines one reply may span: a real CAPABILITY or EHLO reply has a few dozen; an endless one is hostile. */
 export const MAX_REPLY_LINES = 100;
 
-export type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: ProbeReason; readonly detail: string };
+export type Step<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: ProbeReason; readonly detail: string };
 
 /** What a dialogue learnt, whether it finished or not. */
 export interface Learnt {
@@ -16,7 +18,9 @@ export interface Learnt {
   auth: string[];
 }
 
-export type DialogueOutcome = { readonly ok: true; readonly learnt: Learnt } | { readonly ok: false; readonly reason: ProbeReason; readonly detail: string; readonly learnt: Learnt };
+export type DialogueOutcome =
+  | { readonly ok: true; readonly learnt: Learnt }
+  | { readonly ok: false; readonly reason: ProbeReason; readonly detail: string; readonly learnt: Learnt };
 
 export interface Session {
   read(): Promise<Step<string>>;
@@ -56,7 +60,8 @@ export function session(connection: ProbeConnection, signal: AbortSignal): Sessi
     write: async (line) => { await Promise.race([connection.writeLine(line).catch(() => undefined), aborted]); },
     startTls: async () => {
       const upgraded = await Promise.race([connection.startTls(), aborted]);
-      return upgraded.ok ? { ok: true, value: upgraded.tls } : { ok: false, reason: FAILURE_REASON[upgraded.reason], detail: upgraded.detail };
+      if (upgraded.ok) return { ok: true, value: upgraded.tls };
+      return { ok: false, reason: FAILURE_REASON[upgraded.reason], detail: upgraded.detail };
     },
   };
 }

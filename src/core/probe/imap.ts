@@ -14,7 +14,8 @@ async function command(s: Session, tag: string, text: string): Promise<Step<Repl
   for (let i = 0; i < MAX_REPLY_LINES; i++) {
     const line = await s.read();
     if (!line.ok) return line;
-    if (line.value.startsWith(`${tag} `)) return { ok: true, value: { status: line.value.slice(tag.length + 1).split(' ')[0]!.toUpperCase(), untagged } };
+    const status = line.value.startsWith(`${tag} `) ? line.value.slice(tag.length + 1).split(' ')[0]!.toUpperCase() : null;
+    if (status !== null) return { ok: true, value: { status, untagged } };
     untagged.push(line.value);
   }
   return { ok: false, reason: 'probe-response-too-long', detail: `more than ${MAX_REPLY_LINES} lines in reply to ${text}` };

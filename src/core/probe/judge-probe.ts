@@ -44,13 +44,14 @@ export async function judgeProbe(raw: RawProbe, tlsa: DaneResult | null, ctx: Ju
   const { tls, starttls, auth } = raw.learnt;
   const base = { tlsVersion: tls?.version ?? null, starttls, auth };
   const noDane: DaneMatch = tlsa === null || tlsa.status === 'absent' || tlsa.status === 'invalid' ? 'absent' : 'insecure';
-  if (tls === null) return fail(raw.ok ? 'probe-tls-failed' : raw.reason, raw.ok ? 'no TLS' : raw.detail, { ...base, certificate: null, dane: noDane });
+  const none = { ...base, certificate: null, dane: noDane };
+  if (tls === null) return fail(raw.ok ? 'probe-tls-failed' : raw.reason, raw.ok ? 'no TLS' : raw.detail, none);
   const size = tls.chain.reduce((sum, c) => sum + c.length, 0);
-  if (size > MAX_CHAIN_OCTETS) return fail('probe-chain-too-large', `${size} octets`, { ...base, certificate: null, dane: noDane });
+  if (size > MAX_CHAIN_OCTETS) return fail('probe-chain-too-large', `${size} octets`, none);
   const parsed = tls.chain.map((der) => readCertificate(der));
   const leaf = parsed[0];
   if (leaf === undefined || !leaf.ok) {
-    return fail('probe-certificate-unreadable', leaf === undefined ? 'no certificate' : leaf.detail, { ...base, certificate: null, dane: noDane });
+    return fail('probe-certificate-unreadable', leaf === undefined ? 'no certificate' : leaf.detail, none);
   }
   const service = ctx.service.split('.')[0]!.replace(/^_/, '');
   const certificate: CertificateSummary = {
@@ -66,7 +67,9 @@ export async function judgeProbe(raw: RawProbe, tlsa: DaneResult | null, ctx: Ju
   if (!raw.ok) return fail(raw.reason, raw.detail, result);
   if (dane === 'mismatch') return fail('probe-dane-mismatch', 'no TLSA record matches the chain presented', result);
   // RFC 7671 §5.1: a DANE-EE match stands in for PKIX validation; otherwise the certificate must validate.
-  if (!certificate.valid && dane !== 'valid') return fail(certificateReason(tls, leaf.value.notAfter.ms, certificate, ctx.now), tls.error ?? '', result);
+  if (!certificate.valid && dane !== 'valid') {
+    return fail(certificateReason(tls, leaf.value.notAfter.ms, certificate, ctx.now), tls.error ?? '', result);
+  }
   return { status: 'ok', ...result };
 }
 

@@ -22,7 +22,12 @@ const DANE_EE = 3;
  * names a trust anchor in the chain; the core cannot check the signatures from it down to the leaf, so a
  * DANE-TA match counts only when the platform's own validation also accepted the chain (`chainValidated`).
  */
-export async function matchDane(tlsa: DaneResult | null, chain: PresentedChain, chainValidated: boolean, digest?: Digest): Promise<DaneMatch> {
+export async function matchDane(
+  tlsa: DaneResult | null,
+  chain: PresentedChain,
+  chainValidated: boolean,
+  digest?: Digest,
+): Promise<DaneMatch> {
   if (tlsa === null || tlsa.status === 'absent') return 'absent';
   // RFC 6698 §4.1: records that are all unusable are treated as if there were none.
   if (tlsa.status === 'invalid') return 'absent';

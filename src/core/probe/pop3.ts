@@ -19,7 +19,8 @@ async function capa(s: Session): Promise<Step<string[] | null>> {
 }
 
 /** RFC 5034 §3: `SASL PLAIN OAUTHBEARER …`. */
-const authOf = (caps: readonly string[] | null): string[] => (caps ?? []).flatMap((c) => (c.startsWith('SASL ') ? c.slice(5).trim().split(/\s+/) : []));
+const authOf = (caps: readonly string[] | null): string[] =>
+  (caps ?? []).flatMap((c) => (c.startsWith('SASL ') ? c.slice(5).trim().split(/\s+/) : []));
 
 export const probePop3: Dialogue = async (s, starttls, learnt: Learnt) => {
   const greeting = await s.read();

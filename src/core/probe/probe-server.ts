@@ -28,7 +28,12 @@ export type RawProbe =
 const PLAIN_GREETING_MS = 1000;
 
 /** The dialogue with one server, ended after `limitMs` whatever the server does; the connection is always closed. */
-export async function probeServer(target: ProbeTarget, connect: Connect, limitMs: number, timeout: (ms: number) => AbortSignal): Promise<RawProbe> {
+export async function probeServer(
+  target: ProbeTarget,
+  connect: Connect,
+  limitMs: number,
+  timeout: (ms: number) => AbortSignal,
+): Promise<RawProbe> {
   const learnt: Learnt = { tls: null, starttls: null, auth: [] };
   const implicit = target.security === 'tls';
   const signal = timeout(limitMs);

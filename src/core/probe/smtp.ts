@@ -26,7 +26,9 @@ const EHLO = 'EHLO [127.0.0.1]';
 
 export const probeSmtp: Dialogue = async (s, starttls, learnt: Learnt) => {
   const greeting = await reply(s);
-  if (!greeting.ok) return failed(greeting.reason === 'probe-bad-response' ? 'probe-bad-greeting' : greeting.reason, greeting.detail, learnt);
+  if (!greeting.ok) {
+    return failed(greeting.reason === 'probe-bad-response' ? 'probe-bad-greeting' : greeting.reason, greeting.detail, learnt);
+  }
   if (greeting.value.code === '554') return quit(s, failed('probe-server-refused', `554 ${quote(greeting.value.lines[0] ?? '')}`, learnt));
   if (greeting.value.code !== '220') return failed('probe-bad-greeting', greeting.value.code, learnt);
   await s.write(EHLO);

@@ -23,7 +23,12 @@ export interface TransportChecks {
 const SMTP_PORT = 25; // RFC 7672 §2.2: TLSA for MX hosts at _25._tcp
 
 /** TLSA for the chosen servers alone, when the probe needs it and the other transport checks were not asked. */
-export function checkServerDane(domain: Hostname, targets: readonly DaneTarget[], options: DohOptions, platform: Platform): Promise<DaneResult[]> {
+export function checkServerDane(
+  domain: Hostname,
+  targets: readonly DaneTarget[],
+  options: DohOptions,
+  platform: Platform,
+): Promise<DaneResult[]> {
   const ctx: TransportContext = { domain, options, platform };
   return Promise.all(targets.map((t) => checkDane(ctx, t)));
 }

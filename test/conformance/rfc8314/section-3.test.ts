@@ -37,7 +37,8 @@ function scripted(greeting: string[], replies: Record<string, string[]>, { plain
   return { connect, sent, requests };
 }
 
-const target = (protocol: ProbeTarget['protocol'], security: ProbeTarget['security']): ProbeTarget => ({ protocol, security, hostname: 'mail.example.org', port: 1 });
+const target = (protocol: ProbeTarget['protocol'], security: ProbeTarget['security']): ProbeTarget =>
+  ({ protocol, security, hostname: 'mail.example.org', port: 1 });
 const timeout = (): AbortSignal => new AbortController().signal;
 const CREDENTIAL_COMMANDS = /^(p\d )?(LOGIN|AUTHENTICATE|AUTH|USER|PASS|APOP)\b/i;
 
@@ -153,13 +154,15 @@ describe('RFC 8314 §3: the probe dialogues', () => {
 
   test('RFC 8314 §3.1: a handshake that fails on a server greeting in plain text is named as such', async () => {
     const server = scripted(['* OK plain text'], {}, { plainOnTls: true });
-    expect(await probeServer(target('imap', 'tls'), server.connect, 1000, timeout)).toMatchObject({ ok: false, reason: 'probe-plaintext-on-tls-port' });
+    const result = await probeServer(target('imap', 'tls'), server.connect, 1000, timeout);
+    expect(result).toMatchObject({ ok: false, reason: 'probe-plaintext-on-tls-port' });
     expect(server.requests.map((r) => r.tls)).toEqual([true, false]);
   });
 
   test('RFC 8314 §3.1: a handshake failure on a server that is silent in plain text stays a TLS failure', async () => {
     const server = scripted([], {}, { plainOnTls: true });
-    expect(await probeServer(target('imap', 'tls'), server.connect, 1000, timeout)).toMatchObject({ ok: false, reason: 'probe-tls-failed' });
+    const result = await probeServer(target('imap', 'tls'), server.connect, 1000, timeout);
+    expect(result).toMatchObject({ ok: false, reason: 'probe-tls-failed' });
   });
 
   test('RFC 8314 §3: a server that never answers is cut off by the time limit, whatever the socket does', async () => {
@@ -167,7 +170,12 @@ describe('RFC 8314 §3: the probe dialogues', () => {
     const hanging: Connect = async () => ({
       ok: true,
       tls: TLS,
-      connection: { readLine: () => new Promise(() => undefined), writeLine: async () => undefined, startTls: () => new Promise(() => undefined), close: () => undefined },
+      connection: {
+        readLine: () => new Promise(() => undefined),
+        writeLine: async () => undefined,
+        startTls: () => new Promise(() => undefined),
+        close: () => undefined,
+      },
     });
     const probing = probeServer(target('imap', 'tls'), hanging, 1000, () => controller.signal);
     controller.abort();

@@ -21,7 +21,10 @@ describe('readCertificate: the facts of test/fixtures/probe (README there says h
     {
       name: 'a dNSName in capitals is lowercased; UTCTime notAfter',
       file: 'dns-id.der',
-      expected: { dnsNames: ['example.org'], srvNames: [], notAfter: { iso: '2026-12-23T19:03:13Z', ms: Date.UTC(2026, 11, 23, 19, 3, 13) }, issuer: 'example.org' },
+      expected: {
+        dnsNames: ['example.org'], srvNames: [], issuer: 'example.org',
+        notAfter: { iso: '2026-12-23T19:03:13Z', ms: Date.UTC(2026, 11, 23, 19, 3, 13) },
+      },
     },
   ])('$name', ({ file, expected }) => {
     const read = readCertificate(fixture(file));

@@ -61,6 +61,8 @@ const isProbed = (d: Discovery): boolean => [d.incoming, d.outgoing].every((s) =
 
 async function store(discovery: Discovery, platform: Platform): Promise<void> {
   if (platform.storage === undefined || discovery.status !== 'found') return;
+  // A failed probe may be a passing fault (a time-out, a reset): the next lookup probes again.
+  if ([discovery.incoming, discovery.outgoing].some((s) => s?.probe?.status === 'failed')) return;
   const settings = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
   // The shortest TTL of the records in use bounds the whole entry; TTL 0 means "do not cache".
   const ttl = Math.min(...settings.map((s) => s.ttl));

@@ -63,8 +63,12 @@ let shownFor: string | null = null;
 /** Thunderbird only: the account can be created once both directions were found (and trusted). */
 function updateCreate(): void {
   createSection.hidden = !canCreate || shown === null || shown.incoming === null || shown.outgoing === null;
-  createButton.disabled = shown?.badge.level === 'unverified' && !trust.checked;
+  createButton.disabled = shown !== null && needsTrust(shown) && !trust.checked;
 }
+
+/** RFC 6186 §6 (docs/trust.md): unverified servers, and those whose probe failed, are used only once the user confirms. */
+const needsTrust = (d: Discovery): boolean =>
+  d.badge.level === 'unverified' || [d.incoming, d.outgoing].some((s) => s?.probe?.status === 'failed');
 
 function clearResult(): void {
   for (const id of ['badge', 'settings', 'transport', 'extras']) $(id).replaceChildren();
@@ -94,15 +98,13 @@ function show(response: DiscoverResponse, lookedUp: string): void {
 
   renderBadge($('badge'), d);
   const draw = (usable: boolean): void => renderSettings($('settings'), d, { usable, copy: (text, what, b) => void copy(text, what, b) });
-  // RFC 6186 §6: out-of-domain targets without DNSSEC are usable only once the user confirms.
-  const needsTrust = d.badge.level === 'unverified';
-  confirmBox.hidden = !needsTrust;
+  confirmBox.hidden = !needsTrust(d);
   trust.checked = false;
   trust.onchange = () => {
     draw(trust.checked);
     updateCreate();
   };
-  draw(!needsTrust);
+  draw(!needsTrust(d));
   shown = d;
   shownFor = lookedUp;
   updateCreate();

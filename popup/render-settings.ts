@@ -3,6 +3,7 @@
 import { MAX_SRV_RECORDS_PER_LABEL } from '../src/core/discovery/read-srv-answer.ts';
 import type { Discovery, Setting } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
+import { probeRows } from './render-probe.ts';
 
 export interface RenderOptions {
   /** Copy buttons stay disabled until an `unverified` result is confirmed (RFC 6186 §6). */
@@ -64,6 +65,7 @@ function settingTable(side: 'incoming' | 'outgoing', setting: Setting | null, di
     row.append(cell, action);
     body.append(row);
   }
+  body.append(...probeRows(setting));
   table.append(body);
   return table;
 }

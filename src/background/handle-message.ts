@@ -30,7 +30,7 @@ export function createHandler(deps: Deps): Handler {
   const { platform } = deps;
   const options = async (transport = true): Promise<DiscoveryOptions> => {
     const settings = readSettings(await deps.settings(), parseUrl);
-    return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport };
+    return { resolvers: resolverList(settings), method: 'GET', timeoutMs: settings.timeoutMs, transport, probe: transport };
   };
   const lookUp = async (address: EmailAddress, transport = true) => discoverWithCache(address, await options(transport), platform);
   /** An existing account against what its domain publishes (the same lookup the popup makes). */

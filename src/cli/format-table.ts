@@ -1,5 +1,5 @@
 // The CLI's human-readable report of a Discovery (the `--json` form is the object itself).
-import type { Discovery, Setting, Transport } from '../core/index.ts';
+import type { Discovery, ServerProbe, Setting, Transport } from '../core/index.ts';
 import { describe } from './messages.ts';
 
 const SECURITY = { tls: 'SSL/TLS', starttls: 'STARTTLS' } as const;
@@ -14,6 +14,8 @@ export function formatTable(d: Discovery): string {
     const where = s.inDomain ? 'in domain' : 'OUTSIDE the domain';
     lines.push(`  ${title.padEnd(9)} ${s.protocol.toUpperCase().padEnd(5)} ${`${s.hostname}:${s.port}`.padEnd(32)} ${SECURITY[s.security].padEnd(8)} ${where}, DNSSEC ${s.dnssec ? 'yes' : 'no'}`);
     lines.push(`  ${''.padEnd(9)} usernames: ${s.usernames.join(', ')}`);
+    lines.push(`  ${''.padEnd(9)} vouched for by: ${s.verifiedBy.length === 0 ? 'nothing' : s.verifiedBy.join(', ')}`);
+    if (s.probe !== null) lines.push(...probeLines(s.probe));
   };
   row('Incoming', d.incoming);
   row('Outgoing', d.outgoing);
@@ -30,6 +32,19 @@ export function formatTable(d: Discovery): string {
 }
 
 const INDENT = ' '.repeat(12);
+
+/** The server probe's facts (RFC 6125 §6, RFC 7673 §3) under the setting they belong to. */
+function probeLines(p: ServerProbe): string[] {
+  const lines = [`${INDENT}probe: ${p.status}${p.tlsVersion === null ? '' : `, ${p.tlsVersion}`}${why(p)}`];
+  const c = p.certificate;
+  if (c !== null) {
+    const names = [c.namesTarget ? 'names the server' : 'not for the server', ...(c.namesDomain ? ['names the email domain'] : [])];
+    lines.push(`${INDENT}certificate: ${c.valid ? 'valid' : 'NOT valid'}, ${names.join(', ')}, until ${c.notAfter}, issuer ${c.issuer}`);
+  }
+  const starttls = p.starttls === null ? '' : `STARTTLS ${p.starttls}, `;
+  lines.push(`${INDENT}${starttls}auth ${p.auth.length === 0 ? 'none advertised' : p.auth.join(' ')}, DANE ${p.dane}`);
+  return lines;
+}
 
 function transportLines(t: Transport): string[] {
   const sts = t.mtaSts;

@@ -1,7 +1,7 @@
-// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] (DESIGN §5)
+// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] (docs/interfaces.md)
 import { parseArgs } from 'node:util';
 import {
-  checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, discover, parseAddress, rememberFailures, resolverList, type Discovery,
+  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, rememberFailures, resolverList, type Discovery,
 } from '../core/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
@@ -9,7 +9,7 @@ import { describe } from './messages.ts';
 import { createNodePlatform } from './platform.ts';
 
 export const EXIT = { found: 0, badInput: 2, notPublished: 3, resolverFailure: 4 } as const;
-const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--timeout MS] [--ca FILE] [--post]';
+const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] [--post]';
 
 class UsageError extends Error {}
 
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   // One discovery per run: the policy host's address lookups share its memory of failed resolvers.
   const memory = rememberFailures();
-  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, memory };
+  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, probe: args.probe, memory };
   let node;
   try {
     node = createNodePlatform(args.ca, options);
@@ -41,7 +41,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       err(`srv-autoconfig: invalid address ${JSON.stringify(args.address)}: ${describe(parsed.reason)} (${parsed.reason})`);
       return EXIT.badInput;
     }
-    const result = await discover(parsed.value, options, node.platform);
+    const result = await autoconfigure(parsed.value, options, node.platform);
     // A failed lookup has no table to show: its one line goes to stderr (JSON still tells tools all).
     if (args.json) out(JSON.stringify(toJson(result), null, 2));
     else if (result.error === null) out(formatTable(result));
@@ -60,6 +60,7 @@ interface Arguments {
   readonly doh: readonly string[];
   readonly json: boolean;
   readonly transport: boolean;
+  readonly probe: boolean;
   readonly timeout: number;
   readonly ca?: string;
   readonly method: 'GET' | 'POST';
@@ -73,6 +74,7 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
       doh: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       'no-transport': { type: 'boolean', default: false },
+      'no-probe': { type: 'boolean', default: false },
       timeout: { type: 'string' },
       ca: { type: 'string' },
       post: { type: 'boolean', default: false },
@@ -94,13 +96,14 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
     doh,
     json: values.json,
     transport: !values['no-transport'],
+    probe: !values['no-probe'],
     timeout,
     ...(values.ca === undefined ? {} : { ca: values.ca }),
     method: values.post ? 'POST' : 'GET',
   };
 }
 
-/** DESIGN §5's JSON object; `transport` stays null until the transport checks exist. */
+/** The JSON object of docs/interfaces.md: the Discovery less its internal `fromCache`. */
 function toJson(d: Discovery): object {
   const { status, address, domain, incoming, outgoing, alternatives, notOffered, rejected, dnssec, badge, transport, timing, error } = d;
   return { status, address, domain, incoming, outgoing, alternatives, notOffered, rejected, dnssec, badge, transport, timing, error };

@@ -8,6 +8,7 @@ import { domainToASCII } from 'node:url';
 import { lookup, type DohOptions, type Fetch, type Platform } from '../core/index.ts';
 import { boundedResponse } from './bounded-response.ts';
 import { createDohTransport } from './doh-transport.ts';
+import { connectForProbe, nodeDigest } from './probe-connection.ts';
 
 export interface NodePlatform {
   readonly platform: Platform;
@@ -65,6 +66,8 @@ export function createNodePlatform(caFile: string | undefined, dohOptions: DohOp
     random: () => Math.random(),
     timeout: (ms) => AbortSignal.timeout(ms),
     toAscii: (domain) => domainToASCII(domain) || null,
+    connect: connectForProbe(resolveOverDoh, secureContext),
+    digest: nodeDigest,
   };
   return {
     platform,

@@ -1,19 +1,19 @@
 // Public API of the pure core: everything the background, popup and CLI may call.
 export { parseAddress, type EmailAddress, type AddressResult } from './address/parse-address.ts';
 export { parseHostname, type Hostname } from './address/parse-hostname.ts';
-export { badgeFor, type Badge, type BadgeLevel } from './badge.ts';
+export { badgeFor, type Badge, type BadgeLevel } from './verdict/badge.ts';
 export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts';
 export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
-export {
-  discover,
-  type Discovery,
-  type DiscoveryFailure,
-  type DiscoveryOptions,
-  type DiscoveryStatus,
-  type Setting,
-} from './discovery/discover.ts';
+/** The one pipeline; `discover` is its former name, kept for the background and the bench. */
+export { autoconfigure, autoconfigure as discover, type DiscoveryOptions } from './autoconfigure.ts';
+export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
+export type { Discovery, Setting } from './verdict/verdict.ts';
+export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';
+export type {
+  Connect, ConnectRequest, ConnectResult, ConnectionFailure, LineResult, ProbeConnection, TlsFacts,
+} from './probe/connection.ts';
 export { isCacheKey } from './cache-keys.ts';
-export { discoverWithCache, relookup } from './discovery/settings-cache.ts';
+export { discoverWithCache, relookup } from './settings-cache.ts';
 export { MAX_SRV_RECORDS_PER_LABEL } from './discovery/read-srv-answer.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
 export { startTransportChecks, type Transport } from './transport/index.ts';
@@ -25,7 +25,10 @@ export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type Up
 export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
 export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
-export type { AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, RejectReason, ResolverUrlReason, TlsRptReason, WeaknessReason } from './reasons.ts';
+export type {
+  AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
+  TlsRptReason, WeaknessReason,
+} from './reasons.ts';
 
 export {
   checkResolverUrl,

@@ -1,6 +1,6 @@
 // Closed sets of reason codes; each doubles as a `_locales` message name with a prefix.
 
-/** Why an address was refused before any query (DESIGN §3, exit code 2). */
+/** Why an address was refused before any query (docs/discovery.md, exit code 2). */
 export type AddressReason =
   | 'address-empty'
   | 'address-missing-at'
@@ -37,7 +37,7 @@ export type DnsFailureReason =
   | 'cname-loop'
   | 'cname-target-invalid';
 
-/** Reasons behind a badge level (DESIGN §4). */
+/** Reasons behind a badge level (docs/badge.md). */
 export type BadgeReason =
   | 'all-implicit-tls'
   | 'incoming-starttls'
@@ -64,7 +64,34 @@ export type BadgeReason =
   | 'dane-on'
   | 'dane-insecure'
   | 'dane-broken'
-  | 'dane-unchecked';
+  | 'dane-unchecked'
+  | 'incoming-probe-failed'
+  | 'outgoing-probe-failed'
+  | 'not-probed'
+  | ProbeReason;
+
+/** Why a server probe failed (RFC 6186 §6 via RFC 6125 §6, RFC 8314 §3, RFC 7673 §3): shown beside the badge. */
+export type ProbeReason =
+  | 'probe-connect-failed'
+  | 'probe-timeout'
+  | 'probe-reset'
+  | 'probe-closed'
+  | 'probe-tls-failed'
+  | 'probe-plaintext-on-tls-port'
+  | 'probe-line-too-long'
+  | 'probe-response-too-long'
+  | 'probe-bad-greeting'
+  | 'probe-bad-response'
+  | 'probe-server-refused'
+  | 'probe-starttls-missing'
+  | 'probe-starttls-refused'
+  | 'probe-chain-too-large'
+  | 'probe-certificate-unreadable'
+  | 'probe-certificate-expired'
+  | 'probe-certificate-name'
+  | 'probe-certificate-untrusted'
+  | 'probe-certificate-exception'
+  | 'probe-dane-mismatch';
 
 /** Why one SRV record was set aside (shown, never silently dropped). */
 export type RejectReason = 'target-invalid' | 'port-zero' | 'records-over-limit';
@@ -103,6 +130,7 @@ export type DaneReason = 'dane-unusable' | 'dane-lookup-failed' | 'dane-address-
 /** Why an account was not created (the Thunderbird Experiment and the core's own refusals). */
 export type AccountReason =
   | 'account-unverified'
+  | 'account-probe-failed'
   | 'account-settings-changed'
   | 'account-incomplete'
   | 'account-exists'

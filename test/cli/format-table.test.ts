@@ -2,7 +2,7 @@
 // RFC 8461 §3.3 cached policy is shown as cached with why the live check failed.
 import { describe, expect, test } from 'vitest';
 import { formatTable } from '../../src/cli/format-table.ts';
-import { transportReasons } from '../../src/core/badge.ts';
+import { transportReasons } from '../../src/core/verdict/badge.ts';
 import type { Transport } from '../../src/core/transport/index.ts';
 import { srv } from '../support/fake-resolver.ts';
 import { discoverIn } from '../support/discovery.ts';

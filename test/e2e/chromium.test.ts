@@ -166,6 +166,9 @@ describe('Chromium: the add-on against the test resolver', () => {
     expect(await page.getAttribute('#badge .badge', 'class')).toContain('badge-tls');
     expect(await page.textContent('.dnssec')).toMatch(/validated/);
     expect(await page.textContent('#extras')).toMatch(/POP3 with STARTTLS/);
+    // Chromium cannot open sockets to mail servers: the badge says the servers were not probed, and why.
+    expect(await page.textContent('#badge')).toMatch(/Servers not probed: this browser cannot open connections/);
+    expect(tables[0]).toMatch(/Vouched for by\s*in the domain, DNSSEC/);
     expect(await page.textContent('#status')).toMatch(/found in \d+ ms \(\d+ DNS queries\)/);
     const transport = await page.textContent('table.transport');
     expect(transport).toMatch(/MTA-STS.*must deliver to this domain encrypted.*Mode enforce · servers smtp\.example\.test · /);
@@ -432,6 +435,46 @@ describe('Chromium in French (no French messages)', () => {
       expect(await page.evaluate(() => (globalThis as unknown as { chrome: PageExtensionApi }).chrome.i18n.getUILanguage())).toMatch(/^fr/);
       expect(await page.textContent('#go')).toBe('Autoconfigure');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
+    } finally {
+      await extension.close();
+    }
+  });
+});
+
+describe('Chromium: the probe rows of a result probed elsewhere (Thunderbird, kept in storage)', () => {
+  test('certificate facts are rows of text, a failed probe is said in words, and it needs the trust tick', async () => {
+    const extension = await launchWithExtension({ trust });
+    try {
+      await useTestResolver(extension);
+      const page = await extension.context.newPage();
+      await page.goto(extension.url('popup/popup.html'));
+      await autoconfigure(page, 'alice@example.test');
+      // The stored last lookup gets what a Thunderbird probe would have found: an expired certificate whose
+      // issuer carries markup.
+      await page.evaluate(async () => {
+        type Area = { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> };
+        const storage = (globalThis as unknown as { chrome: { storage: { local: Area } } }).chrome.storage.local;
+        const { last } = await storage.get('last') as { last: { response: { discovery: Record<string, Record<string, unknown>> } } };
+        const issuer = '<img src=x onerror=alert(5)>';
+        const certificate = { valid: false, namesTarget: true, namesDomain: false, notAfter: '2026-11-22T18:54:09Z', issuer };
+        last.response.discovery['incoming']!['probe'] = {
+          status: 'failed', tlsVersion: 'TLSv1.3', certificate, starttls: null, auth: ['PLAIN'], dane: 'absent',
+          reason: 'probe-certificate-expired',
+        };
+        await storage.set({ last });
+      });
+      await page.reload();
+      await page.waitForSelector('table.settings');
+      const incoming = await page.textContent('table.settings');
+      expect(incoming).toMatch(/Server probe\s*failed — TLSv1\.3 — The server's certificate has expired\./);
+      expect(incoming).toMatch(/Certificate\s*not valid · names the server · Valid until 2026-11-22 · /);
+      expect(incoming).toContain('Issuer <img src=x onerror=alert(5)>');
+      expect(incoming).toMatch(/Sign-in methods PLAIN · DANE absent/);
+      expect(await page.locator('#result img').count()).toBe(0);
+      expect(await page.isHidden('#confirm')).toBe(false);
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(true);
+      await page.check('#trust');
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(false);
     } finally {
       await extension.close();
     }

@@ -7,7 +7,8 @@ import { cli } from '../support/run-cli.ts';
 const doh = inject('dohUrl');
 const ca = inject('caFile');
 
-const real = ['--doh', doh, '--ca', ca];
+// The fixture hosts run no mail servers: the server probe has its own cases (test/e2e/probe.test.ts).
+const real = ['--doh', doh, '--ca', ca, '--no-probe'];
 
 /** A TCP listener that accepts and then says nothing: a resolver that never answers. */
 let silent: Server;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createNodePlatform } from '../../src/cli/platform.ts';
 import { lookup } from '../../src/core/dns/doh-client.ts';
-import { discover } from '../../src/core/discovery/discover.ts';
+import { autoconfigure as discover } from '../../src/core/autoconfigure.ts';
 import { address } from '../support/discovery.ts';
 import { startHostileDoh, type HostileDoh, type Misbehaviour } from '../support/hostile-doh.ts';
 

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { createNodePlatform } from '../../src/cli/platform.ts';
 import { lookup, type DohOptions } from '../../src/core/dns/doh-client.ts';
-import { discover } from '../../src/core/discovery/discover.ts';
+import { autoconfigure as discover } from '../../src/core/autoconfigure.ts';
 import type { Fetch } from '../../src/core/platform.ts';
 import { address } from '../support/discovery.ts';
 

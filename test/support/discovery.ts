@@ -1,6 +1,6 @@
 // Runs the core's discover() for an address against a fake zone, as the conformance tests need.
 import { parseAddress, type EmailAddress } from '../../src/core/address/parse-address.ts';
-import { discover, type Discovery, type DiscoveryOptions } from '../../src/core/discovery/discover.ts';
+import { autoconfigure as discover, type Discovery, type DiscoveryOptions } from '../../src/core/autoconfigure.ts';
 import type { Platform } from '../../src/core/platform.ts';
 import { testPlatform, zoneResolver, type FakeRecord, type FakeResolver } from './fake-resolver.ts';
 import { urlHostname } from '../../src/parse-url.ts';

@@ -71,6 +71,12 @@ service imap-login {
   chroot =
 }
 `);
+  const server = await runDovecot(dir);
+  return { log: server.log, stop: server.stop };
+}
+
+/** Runs dovecot in the foreground on `dir`/dovecot.conf until it logs that it started; stop() ends it and removes `dir`. */
+export async function runDovecot(dir: string): Promise<ImapServer> {
   const child: ChildProcess = spawn('dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));

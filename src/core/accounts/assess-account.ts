@@ -2,8 +2,8 @@
 // Only published servers that something vouches for count as "better": an unverified answer is
 // never an improvement (docs/trust.md).
 import { parseHostname } from '../address/parse-hostname.ts';
-import type { BadgeLevel } from '../badge.ts';
-import type { Discovery, Setting } from '../discovery/discover.ts';
+import type { BadgeLevel } from '../verdict/badge.ts';
+import type { Discovery, Setting } from '../verdict/verdict.ts';
 import { isInDomain } from '../discovery/is-in-domain.ts';
 import type { WeaknessReason } from '../reasons.ts';
 import { isVerified } from '../trust/verified-by.ts';

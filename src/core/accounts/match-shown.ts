@@ -1,9 +1,9 @@
 // The one rule every path that applies settings obeys (RFC 6186 §6, docs/trust.md): only servers the
 // user saw, still published now, and vouched for — or confirmed by the user for exactly what was shown.
-import type { Discovery, Setting } from '../discovery/discover.ts';
+import type { Discovery, Setting } from '../verdict/verdict.ts';
 import type { Protocol, Security } from '../discovery/service-labels.ts';
 import type { AccountReason } from '../reasons.ts';
-import { isVerified } from '../trust/verified-by.ts';
+import { isVerified, probeFailed } from '../trust/verified-by.ts';
 
 /** A server as the user saw it: what a confirmation covers. */
 export interface ServerRef {
@@ -15,7 +15,9 @@ export interface ServerRef {
 
 export type ShownResult =
   | { readonly ok: true; readonly setting: Setting }
-  | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | 'account-unverified'> };
+  | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | ShownRefusal> };
+
+type ShownRefusal = 'account-unverified' | 'account-probe-failed';
 
 export function serverRef(s: ServerRef): ServerRef {
   return { protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security };
@@ -38,6 +40,7 @@ export function publishedSettings(discovery: Discovery): Setting[] {
 export function matchShown(discovery: Discovery, shown: ServerRef, trusted: boolean): ShownResult {
   const setting = discovery.status === 'found' ? publishedSettings(discovery).find((s) => sameServer(s, shown)) : undefined;
   if (setting === undefined) return { ok: false, reason: 'account-settings-changed' };
-  if (!isVerified(setting) && !trusted) return { ok: false, reason: 'account-unverified' };
+  // A failed probe (docs/trust.md) takes the same trust tick as an unverified server, with its own reason.
+  if (!isVerified(setting) && !trusted) return { ok: false, reason: probeFailed(setting) ? 'account-probe-failed' : 'account-unverified' };
   return { ok: true, setting };
 }

@@ -1,6 +1,6 @@
 // What an account is created with, decided in the core: exactly the servers the user saw (when
 // still published and vouched for, or confirmed), the RFC 6186 §4 username order, and the refusals.
-import type { Discovery, Setting } from '../discovery/discover.ts';
+import type { Discovery, Setting } from '../verdict/verdict.ts';
 import type { AccountReason } from '../reasons.ts';
 import { matchShown, type ServerRef } from './match-shown.ts';
 

@@ -1,4 +1,4 @@
-// The transport checks of DESIGN §4, started together with the SRV queries (TXT, MX) and finished
+// The transport checks of docs/badge.md, started together with the SRV queries (TXT, MX) and finished
 // once the chosen targets are known (TLSA follows the SRV answer): two round-trips in all.
 import { parseHostname, type Hostname } from '../address/parse-hostname.ts';
 import type { DohOptions } from '../dns/doh-client.ts';
@@ -21,6 +21,17 @@ export interface TransportChecks {
 }
 
 const SMTP_PORT = 25; // RFC 7672 §2.2: TLSA for MX hosts at _25._tcp
+
+/** TLSA for the chosen servers alone, when the probe needs it and the other transport checks were not asked. */
+export function checkServerDane(
+  domain: Hostname,
+  targets: readonly DaneTarget[],
+  options: DohOptions,
+  platform: Platform,
+): Promise<DaneResult[]> {
+  const ctx: TransportContext = { domain, options, platform };
+  return Promise.all(targets.map((t) => checkDane(ctx, t)));
+}
 
 export function startTransportChecks(domain: Hostname, options: DohOptions, platform: Platform): TransportChecks {
   const ctx: TransportContext = { domain, options, platform };

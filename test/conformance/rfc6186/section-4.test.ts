@@ -1,6 +1,6 @@
 // RFC 6186 §4: user names to try, caching with the DNS TTL as a bound, and same-protocol re-lookup.
 import { describe, expect, test } from 'vitest';
-import { CACHE_VERSION, discoverWithCache, relookup } from '../../../src/core/discovery/settings-cache.ts';
+import { CACHE_VERSION, discoverWithCache, relookup } from '../../../src/core/settings-cache.ts';
 import { srv, testPlatform, zoneResolver, type FakeRecord } from '../../support/fake-resolver.ts';
 import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';
 import { memoryStorage } from '../../support/memory-storage.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { discover } from '../../../src/core/discovery/discover.ts';
+import { autoconfigure as discover } from '../../../src/core/autoconfigure.ts';
 import { MAX_CACHE_ENTRIES } from '../../../src/core/cache-keys.ts';
 import { MAX_SRV_RECORDS_PER_LABEL } from '../../../src/core/discovery/read-srv-answer.ts';
-import { discoverWithCache } from '../../../src/core/discovery/settings-cache.ts';
+import { discoverWithCache } from '../../../src/core/settings-cache.ts';
 import { fakeResolver, srv, testPlatform, zoneResolver } from '../../support/fake-resolver.ts';
 import { memoryStorage } from '../../support/memory-storage.ts';
 import { address, discoverIn, OPTIONS } from '../../support/discovery.ts';

@@ -1,6 +1,6 @@
 // Within one discovery a resolver that failed is not asked again, so no time-out is paid twice.
 import { describe, expect, test } from 'vitest';
-import { discover } from '../../../src/core/discovery/discover.ts';
+import { autoconfigure as discover } from '../../../src/core/autoconfigure.ts';
 import { lookup, type DohOptions } from '../../../src/core/dns/doh-client.ts';
 import { rememberFailures } from '../../../src/core/dns/resolver-memory.ts';
 import { fakeResolver, srv, testPlatform, type FakeAnswer } from '../../support/fake-resolver.ts';

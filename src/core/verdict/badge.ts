@@ -1,8 +1,10 @@
-// The badge level for the chosen settings (DESIGN §4); transport checks will add their reasons here.
-import type { BadgeReason } from './reasons.ts';
-import type { Security } from './discovery/service-labels.ts';
-import type { Transport } from './transport/index.ts';
-import { isVerified } from './trust/verified-by.ts';
+// The badge level for the chosen settings and its reasons (docs/badge.md): RFC 6186 §6 trust, RFC 8314 §5.1 TLS,
+// the server probe's failures, and the transport checks' findings beside the level.
+import type { ServerProbe } from '../probe/judge-probe.ts';
+import type { BadgeReason } from '../reasons.ts';
+import type { Security } from '../discovery/service-labels.ts';
+import type { Transport } from '../transport/index.ts';
+import { isVerified, probeFailed } from '../trust/verified-by.ts';
 
 export type BadgeLevel = 'tls' | 'starttls' | 'unverified' | 'none';
 
@@ -16,6 +18,8 @@ export interface BadgeInput {
   readonly security: Security;
   readonly inDomain: boolean;
   readonly dnssec: boolean;
+  /** The server probe's result (null or absent: not probed). */
+  readonly probe?: ServerProbe | null;
 }
 
 export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | null, lookupFailed: boolean): Badge {
@@ -28,22 +32,28 @@ export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | nul
   }
   const sides = [['incoming', incoming], ['outgoing', outgoing]] as const;
   const reasons: BadgeReason[] = [];
+  // A failed probe (certificate, STARTTLS missing, plain text on a TLS port, TLSA mismatch) proves the
+  // opposite of what the level would claim: the level is none, and the probe's own reason is named.
+  for (const [side, setting] of sides) {
+    if (probeFailed(setting)) reasons.push(`${side}-probe-failed`, ...(setting.probe?.reason === undefined ? [] : [setting.probe.reason]));
+  }
+  const anyFailed = reasons.length > 0;
 
   // RFC 6186 §6: an out-of-domain target counts only when something vouches for it.
   const unverified = (s: BadgeInput): boolean => !isVerified(s);
   for (const [side, setting] of sides) {
-    if (unverified(setting)) reasons.push(`${side}-outside-domain`);
+    if (!probeFailed(setting) && unverified(setting)) reasons.push(`${side}-outside-domain`);
     if (setting.security === 'starttls') reasons.push(`${side}-starttls`);
   }
   const anyUnverified = unverified(incoming) || unverified(outgoing);
   const anyStarttls = incoming.security === 'starttls' || outgoing.security === 'starttls';
   if (!anyStarttls) reasons.push('all-implicit-tls');
   reasons.push(incoming.dnssec && outgoing.dnssec ? 'dnssec-validated' : 'dnssec-not-validated');
-  return { level: anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
+  return { level: anyFailed ? 'none' : anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
 }
 
 /**
- * The domain's transport protection, beside the level (DESIGN §4): it never raises the level. A check
+ * The domain's transport protection, beside the level (docs/badge.md): it never raises the level. A check
  * that could not be made (status `error`) is "unchecked", never "broken": that is a fault of the path, not the domain.
  */
 export function transportReasons(transport: Transport): BadgeReason[] {

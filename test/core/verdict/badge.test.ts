@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { badgeFor, transportReasons, type BadgeInput } from '../../src/core/badge.ts';
-import type { Transport } from '../../src/core/transport/index.ts';
+import { badgeFor, transportReasons, type BadgeInput } from '../../../src/core/verdict/badge.ts';
+import type { Transport } from '../../../src/core/transport/index.ts';
 
 const tls: BadgeInput = { security: 'tls', inDomain: true, dnssec: true };
 const starttls: BadgeInput = { security: 'starttls', inDomain: true, dnssec: true };
@@ -8,7 +8,7 @@ const outsideUnsigned: BadgeInput = { security: 'tls', inDomain: false, dnssec: 
 const outsideSigned: BadgeInput = { security: 'tls', inDomain: false, dnssec: true };
 const unsigned: BadgeInput = { security: 'tls', inDomain: true, dnssec: false };
 
-describe('badgeFor: DESIGN §4 levels', () => {
+describe('badgeFor: the levels of docs/badge.md', () => {
   test.each([
     { name: 'both implicit TLS, in-domain', incoming: tls, outgoing: tls, level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
     { name: 'in-domain without DNSSEC is still tls', incoming: unsigned, outgoing: unsigned, level: 'tls', reasons: ['all-implicit-tls', 'dnssec-not-validated'] },

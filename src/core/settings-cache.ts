@@ -1,15 +1,16 @@
 // RFC 6186 §4: discovered settings are reused until their DNS TTL runs out, and a failure refreshes
 // the lookup for the failing protocol only.
-import type { EmailAddress } from '../address/parse-address.ts';
-import { parseHostname } from '../address/parse-hostname.ts';
-import { DISCOVERY_PREFIX, putCacheEntry, touchCacheKey } from '../cache-keys.ts';
-import { badgeFor, transportReasons, type Badge } from '../badge.ts';
-import type { Platform } from '../platform.ts';
-import { discover, type Discovery, type DiscoveryOptions, type Setting } from './discover.ts';
-import { loginNames } from './login-names.ts';
-import type { Protocol } from './service-labels.ts';
+import type { EmailAddress } from './address/parse-address.ts';
+import { parseHostname } from './address/parse-hostname.ts';
+import { autoconfigure, type DiscoveryOptions } from './autoconfigure.ts';
+import { DISCOVERY_PREFIX, putCacheEntry, touchCacheKey } from './cache-keys.ts';
+import { loginNames } from './discovery/login-names.ts';
+import type { Protocol } from './discovery/service-labels.ts';
+import type { Platform } from './platform.ts';
+import type { Discovery, Setting } from './verdict/verdict.ts';
 
-export const CACHE_VERSION = 2;
+// 3: settings carry `verifiedBy` and `probe`.
+export const CACHE_VERSION = 3;
 const cacheKey = (domain: string): string => `${DISCOVERY_PREFIX}${domain}`;
 
 interface CacheEntry {
@@ -21,17 +22,18 @@ interface CacheEntry {
 /** Cached settings when fresh (zero network requests), else a new discovery that is then cached. */
 export async function discoverWithCache(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
   const storage = platform.storage;
-  if (storage === undefined) return discover(address, options, platform);
+  if (storage === undefined) return autoconfigure(address, options, platform);
   const started = platform.now();
   const key = cacheKey(address.domain);
   const entry = readEntry(await storage.get(key));
-  // An entry made without transport checks does not answer a lookup that asks for them.
-  const complete = entry !== null && (options.transport !== true || entry.discovery.transport !== null);
+  // An entry made without transport checks or probes does not answer a lookup that asks for them.
+  const complete = entry !== null && (options.transport !== true || entry.discovery.transport !== null)
+    && (options.probe !== true || platform.connect === undefined || isProbed(entry.discovery));
   if (entry !== null && complete && started < entry.expiresAt) {
     await touchCacheKey(storage, key);
     return { ...forAddress(entry.discovery, address), fromCache: true, timing: { elapsedMs: platform.now() - started, queries: 0 } };
   }
-  const fresh = await discover(address, options, platform);
+  const fresh = await autoconfigure(address, options, platform);
   await store(fresh, platform);
   return fresh;
 }
@@ -47,33 +49,20 @@ export async function relookup(
   options: DiscoveryOptions,
   platform: Platform,
 ): Promise<Discovery> {
-  const fresh = await discover(address, { ...options, only: failed }, platform);
-  if (fresh.status === 'resolver-failure') return fresh;
-  const outgoingFailed = failed === 'smtp';
-  const incoming = outgoingFailed ? previous.incoming : fresh.incoming;
-  const outgoing = outgoingFailed ? fresh.outgoing : previous.outgoing;
-  const keptAlternatives = previous.alternatives.filter((s) => (s.protocol === 'smtp') !== outgoingFailed);
-  const merged: Discovery = {
-    ...fresh,
-    status: incoming ?? outgoing ? 'found' : 'not-published',
-    incoming,
-    outgoing,
-    alternatives: outgoingFailed ? [...keptAlternatives, ...fresh.alternatives] : [...fresh.alternatives, ...keptAlternatives],
-    notOffered: [...new Set([...previous.notOffered, ...fresh.notOffered])],
-    badge: withTransportReasons(badgeFor(incoming, outgoing, false), previous),
-    transport: previous.transport,
-  };
+  // The badge is the pipeline's own: the re-lookup only tells it which side to refresh.
+  const merged = await autoconfigure(address, { ...options, only: failed }, platform, previous);
+  if (merged.status === 'resolver-failure') return merged;
   await platform.storage?.remove(cacheKey(address.domain));
   await store(merged, platform);
   return merged;
 }
 
-function withTransportReasons(badge: Badge, previous: Discovery): Badge {
-  return previous.transport === null ? badge : { ...badge, reasons: [...badge.reasons, ...transportReasons(previous.transport)] };
-}
+const isProbed = (d: Discovery): boolean => [d.incoming, d.outgoing].every((s) => s === null || s.probe !== null);
 
 async function store(discovery: Discovery, platform: Platform): Promise<void> {
   if (platform.storage === undefined || discovery.status !== 'found') return;
+  // A failed probe may be a passing fault (a time-out, a reset): the next lookup probes again.
+  if ([discovery.incoming, discovery.outgoing].some((s) => s?.probe?.status === 'failed')) return;
   const settings = [discovery.incoming, discovery.outgoing, ...discovery.alternatives].filter((s): s is Setting => s !== null);
   // The shortest TTL of the records in use bounds the whole entry; TTL 0 means "do not cache".
   const ttl = Math.min(...settings.map((s) => s.ttl));
@@ -104,7 +93,8 @@ function isSetting(value: unknown): value is Setting {
   const s = value as Partial<Setting>;
   return PROTOCOLS.includes(s.protocol) && SECURITY.includes(s.security) && typeof s.hostname === 'string' && parseHostname(s.hostname).ok
     && Number.isInteger(s.port) && (s.port ?? 0) > 0 && (s.port ?? 0) < 65536
-    && typeof s.inDomain === 'boolean' && typeof s.dnssec === 'boolean';
+    && typeof s.inDomain === 'boolean' && typeof s.dnssec === 'boolean'
+    && Array.isArray(s.verifiedBy) && (s.probe === null || (typeof s.probe === 'object' && s.probe !== undefined));
 }
 
 /** The entry is per domain; the address and its login names are the asker's (RFC 6186 §4). */

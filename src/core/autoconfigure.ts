@@ -1,0 +1,96 @@
+// The one pipeline (docs/architecture.md): address → SRV queries ∥ transport checks → choice → server probes ∥
+// TLSA → verdict. Each stage lives in its own folder; this file only says in which order they run.
+import type { EmailAddress } from './address/parse-address.ts';
+import type { DohOptions } from './dns/doh-client.ts';
+import { rememberFailures } from './dns/resolver-memory.ts';
+import { chooseSettings, mergeRelookup, querySrv, type Choice, type ChosenSetting } from './discovery/choose-settings.ts';
+import type { Protocol } from './discovery/service-labels.ts';
+import type { Platform } from './platform.ts';
+import { judgeProbe, type ServerProbe } from './probe/judge-probe.ts';
+import { probeServer } from './probe/probe-server.ts';
+import type { DaneResult, DaneTarget } from './transport/dane.ts';
+import { checkServerDane, startTransportChecks, type Transport } from './transport/index.ts';
+import { verdict, type Discovery, type Probes } from './verdict/verdict.ts';
+
+export interface DiscoveryOptions extends DohOptions {
+  /** RFC 6186 §4 re-lookup: query only this protocol's labels and keep to that protocol. */
+  readonly only?: Protocol;
+  /** Also check MTA-STS, TLS-RPT and DANE (not on a re-lookup). */
+  readonly transport?: boolean;
+  /** Probe the chosen servers (certificate, STARTTLS, mechanisms) where the platform can open sockets. */
+  readonly probe?: boolean;
+  /** The time limit of one server's probe; defaults to `timeoutMs`. */
+  readonly probeTimeoutMs?: number;
+}
+
+/** From an address to settings, what vouches for them and the badge; `previous`: the result a re-lookup refreshes. */
+export async function autoconfigure(
+  address: EmailAddress,
+  given: DiscoveryOptions,
+  platform: Platform,
+  previous?: Discovery,
+): Promise<Discovery> {
+  const started = platform.now();
+  // One memory for every query of this discovery (SRV, TXT, MX, TLSA): no time-out is paid twice.
+  const options: DiscoveryOptions = { ...given, memory: given.memory ?? rememberFailures() };
+  let queries = 0;
+  const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
+  const timing = (): Discovery['timing'] => ({ elapsedMs: platform.now() - started, queries });
+
+  // The transport checks' TXT and MX queries leave together with the SRV queries.
+  const checks = options.transport === true && options.only === undefined ? startTransportChecks(address.domain, options, counted) : null;
+  const fresh = chooseSettings(address, await querySrv(address, options.only, options, counted), platform.random, options.only);
+  const choice = previous !== undefined && options.only !== undefined ? mergeRelookup(fresh, previous, options.only) : fresh;
+  if (choice.error !== null) return verdict(choice, checks === null ? null : await checks.finish([]), null, timing());
+
+  // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
+  const targets = daneTargets(choice);
+  const probing = options.probe === true && platform.connect !== undefined;
+  const [transport, tlsa, raws] = await Promise.all([
+    checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
+    // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.
+    checks === null && probing ? checkServerDane(address.domain, targets, options, counted) : Promise.resolve(null),
+    probing ? probeChosen(choice, options, platform) : Promise.resolve(null),
+  ]);
+  const judged = raws === null ? 'unavailable' : await judgeAll(choice, raws, tlsa ?? transport?.dane ?? [], platform);
+  const probes: Probes = options.probe !== true ? null : judged;
+  return verdict(choice, transport, probes, timing());
+}
+
+function daneTargets(choice: Choice): DaneTarget[] {
+  const chosen = [['incoming', choice.incoming], ['outgoing', choice.outgoing]] as const;
+  return chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }]));
+}
+
+type Raw = Awaited<ReturnType<typeof probeServer>>;
+
+/** Both chosen servers at once, each with its own time limit. */
+type Raws = { incoming: Raw | null; outgoing: Raw | null };
+
+async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: Platform): Promise<Raws> {
+  const connect = platform.connect;
+  const limit = options.probeTimeoutMs ?? options.timeoutMs;
+  const one = (s: ChosenSetting | null): Promise<Raw | null> =>
+    s === null || connect === undefined ? Promise.resolve(null) : probeServer(s, connect, limit, platform.timeout);
+  const [incoming, outgoing] = await Promise.all([one(choice.incoming), one(choice.outgoing)]);
+  return { incoming, outgoing };
+}
+
+async function judgeAll(
+  choice: Choice,
+  raws: Raws,
+  dane: readonly DaneResult[],
+  platform: Platform,
+): Promise<{ incoming: ServerProbe | null; outgoing: ServerProbe | null }> {
+  const judge = (s: ChosenSetting | null, raw: Raw | null): Promise<ServerProbe | null> => {
+    if (s === null || raw === null) return Promise.resolve(null);
+    const tlsa = dane.find((d) => d.source !== 'mx' && d.host === s.hostname && d.port === s.port) ?? null;
+    const ctx = { hostname: s.hostname, domain: choice.domain, service: s.service, now: platform.now() };
+    return judgeProbe(raw, tlsa, platform.digest === undefined ? ctx : { ...ctx, digest: platform.digest });
+  };
+  const [incoming, outgoing] = await Promise.all([judge(choice.incoming, raws.incoming), judge(choice.outgoing, raws.outgoing)]);
+  return { incoming, outgoing };
+}
+
+export type { Discovery, Setting } from './verdict/verdict.ts';
+export type { ServerProbe, Transport };

@@ -1,0 +1,46 @@
+// The verdict: what vouches for each chosen server and the one badge, computed once from the choice, the
+// transport checks and the server probes (docs/badge.md, docs/trust.md).
+import type { Choice, ChosenSetting } from '../discovery/choose-settings.ts';
+import type { ServerProbe } from '../probe/judge-probe.ts';
+import type { Transport } from '../transport/index.ts';
+import { verifiedBy, type Voucher } from '../trust/verified-by.ts';
+import { badgeFor, transportReasons, type Badge } from './badge.ts';
+
+export interface Setting extends ChosenSetting {
+  /** What vouches for the server (RFC 6186 §6); empty = unverified. The user's confirmation is never listed here. */
+  readonly verifiedBy: readonly Voucher[];
+  /** The server probe's result; null when not probed (not asked, or no sockets on this platform). */
+  readonly probe: ServerProbe | null;
+}
+
+export interface Discovery extends Choice<Setting> {
+  readonly badge: Badge;
+  /** MTA-STS, TLS-RPT and DANE for the domain's mail (docs/badge.md); null when not asked for. */
+  readonly transport: Transport | null;
+  readonly timing: { readonly elapsedMs: number; readonly queries: number };
+  readonly fromCache: boolean;
+}
+
+/** The probes of the chosen servers; `unavailable`: asked for, but this platform has no sockets (Chromium). */
+export type Probes = { readonly incoming: ServerProbe | null; readonly outgoing: ServerProbe | null } | 'unavailable' | null;
+
+export function verdict(choice: Choice, transport: Transport | null, probes: Probes, timing: Discovery['timing']): Discovery {
+  const probed = probes === null || probes === 'unavailable' ? { incoming: null, outgoing: null } : probes;
+  const vouched = (s: ChosenSetting, probe: ServerProbe | null): Setting => ({ ...s, verifiedBy: verifiedBy({ ...s, probe }), probe });
+  const incoming = choice.incoming === null ? null : vouched(choice.incoming, probed.incoming);
+  const outgoing = choice.outgoing === null ? null : vouched(choice.outgoing, probed.outgoing);
+  const level = badgeFor(incoming, outgoing, choice.error !== null);
+  // The badge never claims more than was proven: where no socket can be opened, it says so.
+  const notProbed = probes === 'unavailable' && level.level !== 'none' ? (['not-probed'] as const) : [];
+  const badge: Badge = { ...level, reasons: [...level.reasons, ...notProbed, ...(transport === null ? [] : transportReasons(transport))] };
+  return {
+    ...choice,
+    incoming,
+    outgoing,
+    alternatives: choice.alternatives.map((s) => vouched(s, null)),
+    badge,
+    transport,
+    timing,
+    fromCache: false,
+  };
+}

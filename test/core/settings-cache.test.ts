@@ -17,7 +17,9 @@ describe('the cache and the server probe (src/core/settings-cache.ts)', () => {
     const connect: Connect = (request) => { connects++; return refused(request); };
     const platform = testPlatform(zoneResolver(zone).fetch, { storage, connect });
     const first = await discoverWithCache(address(`a@${D}`), probing, platform);
-    expect(first.badge).toMatchObject({ level: 'none', reasons: expect.arrayContaining(['incoming-probe-failed', 'probe-connect-failed']) });
+    // A server that cannot be reached proves nothing either way: the level stands, and the badge says "not probed".
+    expect(first.badge).toMatchObject({ level: 'tls', reasons: expect.arrayContaining(['not-probed']) });
+    expect(first.badge.reasons).not.toContain('incoming-probe-failed');
     const second = await discoverWithCache(address(`a@${D}`), probing, platform);
     expect(second.fromCache).toBe(false);
     expect(connects).toBe(4);

@@ -28,9 +28,17 @@ export function verifiedBy(facts: TrustFacts): Voucher[] {
   return vouchers;
 }
 
+/**
+ * The probe reached nothing (connection refused, unknown host): nothing is proven either way, as on a
+ * platform without sockets. It vouches for nothing and takes nothing away.
+ */
+export function probeUnreached(facts: TrustFacts): boolean {
+  return facts.probe?.status === 'failed' && facts.probe.reason === 'probe-connect-failed';
+}
+
 /** A probe that failed (bad certificate, no STARTTLS, TLSA mismatch, …): never used without the user. */
 export function probeFailed(facts: TrustFacts): boolean {
-  return facts.probe?.status === 'failed';
+  return facts.probe?.status === 'failed' && !probeUnreached(facts);
 }
 
 /** RFC 6186 §6: usable without the user's confirmation. */

@@ -3,7 +3,7 @@
 import type { Choice, ChosenSetting } from '../discovery/choose-settings.ts';
 import type { ServerProbe } from '../probe/judge-probe.ts';
 import type { Transport } from '../transport/index.ts';
-import { verifiedBy, type Voucher } from '../trust/verified-by.ts';
+import { probeUnreached, verifiedBy, type Voucher } from '../trust/verified-by.ts';
 import { badgeFor, transportReasons, type Badge } from './badge.ts';
 
 export interface Setting extends ChosenSetting {
@@ -30,8 +30,10 @@ export function verdict(choice: Choice, transport: Transport | null, probes: Pro
   const incoming = choice.incoming === null ? null : vouched(choice.incoming, probed.incoming);
   const outgoing = choice.outgoing === null ? null : vouched(choice.outgoing, probed.outgoing);
   const level = badgeFor(incoming, outgoing, choice.error !== null);
-  // The badge never claims more than was proven: where no socket can be opened, it says so.
-  const notProbed = probes === 'unavailable' && level.level !== 'none' ? (['not-probed'] as const) : [];
+  // The badge never claims more than was proven: where no socket could be opened, or the server could
+  // not be reached, it says so.
+  const unreached = [incoming, outgoing].some((s) => s !== null && probeUnreached(s));
+  const notProbed = (probes === 'unavailable' || unreached) && level.level !== 'none' ? (['not-probed'] as const) : [];
   const badge: Badge = { ...level, reasons: [...level.reasons, ...notProbed, ...(transport === null ? [] : transportReasons(transport))] };
   return {
     ...choice,

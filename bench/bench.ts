@@ -3,7 +3,7 @@
 // Writes bench/results.md and the README's performance section.
 import { bundleSizes } from './bundle-sizes.ts';
 import { startChromiumBench, type ChromiumRow } from './chromium-figures.ts';
-import { cachedRediscovery, nodeFigures, type NodeRow } from './node-figures.ts';
+import { cachedRediscovery, coldBreakdown, nodeFigures, type NodeRow } from './node-figures.ts';
 import { render, writeReport } from './report.ts';
 import { startBenchNetwork } from './setup.ts';
 import { thunderbirdFigures } from './thunderbird-figures.ts';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       chromiumRows.push(await chromium.figures(rtt));
       process.stdout.write(' done\n');
     }
+    const cold = await coldBreakdown(net);
     net.setRtt(50);
     const cached = await cachedRediscovery(net);
     const popup = await chromium.popupOpen();
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     process.stdout.write('Thunderbird: ');
     const thunderbird = await thunderbirdFigures(net, RTTS);
     const minutes = (performance.now() - started) / 60000;
-    const report = render({ nodeRows, chromiumRows, thunderbird, cached, bundles: bundleSizes(), popup, minutes });
+    const report = render({ nodeRows, chromiumRows, thunderbird, cold, cached, bundles: bundleSizes(), popup, minutes });
     writeReport(report);
     console.log(`\n${report}`);
   } finally {

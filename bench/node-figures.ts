@@ -87,6 +87,26 @@ async function dohdec(net: BenchNetwork): Promise<number[]> {
   return JSON.parse(out) as number[];
 }
 
+/** Where a cold discovery's time beyond three round trips goes: the same cold run with no added delay, direct and through the proxy. */
+export interface ColdBreakdown { readonly direct: Stats; readonly proxied: Stats }
+
+export async function coldBreakdown(net: BenchNetwork): Promise<ColdBreakdown> {
+  net.setRtt(0);
+  const cold = (url: string) => async (): Promise<number> => {
+    const base: DiscoveryOptions = { resolvers: [url], method: 'GET', timeoutMs: 5000 };
+    const fresh = createNodePlatform(net.caFile, base);
+    try {
+      return await time(async () => {
+        const result = await discover(address(ADDRESS), base, fresh.platform);
+        if (result.status !== 'found') throw new Error(`bench lookup: ${result.status}`);
+      }, 'cold at 0 ms');
+    } finally {
+      fresh.close();
+    }
+  };
+  return { direct: stats(await repeat(RUNS, cold(net.direct))), proxied: stats(await repeat(RUNS, cold(net.doh))) };
+}
+
 /** docs/performance.md: a cached re-discovery makes zero network requests. */
 export async function cachedRediscovery(net: BenchNetwork): Promise<{ requests: number; time: Stats }> {
   const base: DiscoveryOptions = { resolvers: [net.doh], method: 'GET', timeoutMs: 5000 };

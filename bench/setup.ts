@@ -10,6 +10,8 @@ const POLICY_HOST = '127.0.0.2'; // the real policy server; 127.0.0.1:443 is the
 export interface BenchNetwork {
   /** The DoH URL, through the delay proxy. */
   readonly doh: string;
+  /** The same resolver without the proxy. */
+  readonly direct: string;
   readonly caFile: string;
   /** The resolver's and the policy hosts' server certificates, for Chromium's key pinning. */
   readonly serverPems: readonly string[];
@@ -35,6 +37,7 @@ export async function startBenchNetwork(): Promise<BenchNetwork> {
   cleanups.push(() => policyProxy.close());
   return {
     doh: `https://127.0.0.1:${dohProxy.port}/dns-query`,
+    direct: `https://127.0.0.1:${resolverPort}/dns-query`,
     caFile: value('CA_FILE'),
     serverPems: [join(value('STATE_DIR'), 'server.pem'), ...policies.certificates],
     stateDir: value('STATE_DIR'),

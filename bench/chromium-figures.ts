@@ -142,9 +142,12 @@ function summarise(runs: readonly Measured[]): ClickFigures {
 
 /** Clicks Autoconfigure on `page` and times it to the frame that shows the settings; the background's requests say why. */
 async function lookUp(extension: LoadedExtension, page: Page): Promise<Measured> {
-  const worker = extension.context.serviceWorkers()[0];
-  if (worker === undefined) throw new Error('the add-on\'s service worker is gone');
-  await worker.evaluate(() => performance.clearResourceTimings());
+  // An MV3 service worker stops after 30 s idle (the Node figures run in between) and a new one starts on the next
+  // message: ask the newest, and never wait on one that is gone — its timings are then missing (NaN), not the run.
+  const worker = extension.context.serviceWorkers().at(-1);
+  const within = <T>(work: Promise<T> | undefined): Promise<T | undefined> =>
+    Promise.race([work?.catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(resolve, 3000))]);
+  await within(worker?.evaluate(() => performance.clearResourceTimings()));
   await page.bringToFront();
   const measured = page.evaluate(() => new Promise<Click>((resolve) => {
     let clicked = 0;
@@ -163,9 +166,12 @@ async function lookUp(extension: LoadedExtension, page: Page): Promise<Measured>
     }).observe(settings, { childList: true, subtree: true });
   }));
   await page.click('#go');
-  const click = await measured;
-  const requests = await worker.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-    .map((e) => ({ url: e.name, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd })));
+  const click = await Promise.race([measured, new Promise<never>((_, reject) => setTimeout(() => {
+    reject(new Error('the add-on showed no settings within 20 s of the click'));
+  }, 20000))]);
+  const requests = await within(extension.context.serviceWorkers().at(-1)?.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .map((e) => ({ url: e.name, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd })))) ?? [];
   const kind = (url: string): string => {
     const query = new URL(url).searchParams.get('dns');
     if (query === null) return url.includes('mta-sts') ? 'policy' : 'other';

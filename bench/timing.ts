@@ -5,7 +5,8 @@ export const RTTS = [20, 50, 100];
 export interface Stats { median: number; p10: number; p90: number }
 
 export function stats(values: readonly number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
+  // A figure that could not be read (NaN) leaves the percentiles; all NaN gives NaN.
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] ?? NaN;
   return { median: at(0.5), p10: at(0.1), p90: at(0.9) };
 }

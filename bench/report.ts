@@ -180,6 +180,13 @@ function notes({ nodeRows, chromiumRows, popup, cold }: Report): string[] {
       + `the six queries, in Node and unbound — and ${ms(cold.proxied)} through the proxy at 0 ms: its own hops (a TLS handshake `
       + 'crosses it six times) cost the difference.');
   }
+  const transportMisses = nodeRows.filter((n) => n.transport.median > 2.5 * n.rtt);
+  if (transportMisses.length > 0) {
+    const over = nodeRows.map((n) => `${n0(n.transport.median - 2 * n.rtt)} ms at ${n.rtt} ms`).join(', ');
+    out.push(`- With transport checks misses 2.5 × RTT at ${transportMisses.map((n) => `${n.rtt} ms`).join(', ')}: two round trips are `
+      + `the floor (TLSA and the policy follow the first answers), and what is over them is a constant (${over}) — the TXT, MX and TLSA `
+      + 'answers\' checks, the policy request and its parse — which only outweighs half a round trip at the smallest RTT.');
+  }
   const addonMisses = chromiumRows.filter((c) => c.first.total.median > addonTarget(c.rtt) || c.warm.total.median > addonTarget(c.rtt));
   if (addonMisses.length > 0) {
     const c = addonMisses[addonMisses.length - 1] as ChromiumRow;

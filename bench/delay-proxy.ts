@@ -9,6 +9,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 export interface DelayProxy {
   readonly port: number;
   setDelay(oneWayMs: number): void;
+  /** Closes every open connection: the client's next request pays TCP and TLS again (a cold start). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startDelayProxy(target: { host: string; port: number }, li
   return {
     port: (server.address() as AddressInfo).port,
     setDelay: (oneWayMs) => { delay = oneWayMs; },
+    dropConnections: () => { for (const s of sockets) s.destroy(); },
     close: () => new Promise((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

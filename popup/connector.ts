@@ -17,6 +17,8 @@ export async function lastResult(): Promise<LastLookup | null> {
   const usable = stored?.version === LAST_VERSION && typeof stored.input === 'string' && typeof stored.response === 'object' && stored.response !== null;
   return usable ? (stored as LastLookup) : null;
 }
+/** Opens the resolver connection while the user types (the answer itself is not used). */
+export const preconnect = () => ask({ type: 'preconnect' });
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });

@@ -3,7 +3,7 @@ import { serverRef } from '../src/core/accounts/match-shown.ts';
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import {
-  capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, recheckAccount, updateAccount,
+  capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, preconnect, recheckAccount, updateAccount,
 } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
@@ -24,6 +24,8 @@ const trust = $<HTMLInputElement>('trust');
 const announcer = $<HTMLParagraphElement>('announce');
 
 localize(document);
+// The resolver's TCP + TLS + HTTP/2 set-up happens while the user types: the first lookup then costs one round trip.
+void preconnect().catch(() => undefined);
 
 function say(text: string, isError = false): void {
   status.textContent = text;

@@ -38,7 +38,9 @@ export type Request =
   /** The user says the account fails to connect or log in: RFC 6186 §4 re-lookup of its protocol. */
   | { readonly type: 'recheckAccount'; readonly accountId: string }
   /** From the background's own accounts.onCreated listener: check the new account, set the badge. */
-  | { readonly type: 'accountCreated'; readonly accountId: string };
+  | { readonly type: 'accountCreated'; readonly accountId: string }
+  /** The popup was shown: open the resolver connection while the user types (docs/performance.md). */
+  | { readonly type: 'preconnect' };
 
 /** What a discover request gives back: a Discovery, or why the address was refused. */
 export type DiscoverResponse =
@@ -59,6 +61,8 @@ export interface ResponseFor {
   accountCreated: AccountReport | null;
   recheckAccount: AccountReport | null;
   updateAccount: { readonly ok: true; readonly account: AccountReport } | { readonly ok: false; readonly reason: AccountReason };
+  /** The resolver whose connection was warmed. */
+  preconnect: { readonly resolver: string | null };
 }
 
 export interface AccountReport {
@@ -79,7 +83,7 @@ export interface AccountReport {
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

@@ -259,3 +259,24 @@ describe('clearCache', () => {
     expect([...storage.data.keys()]).toEqual(['unrelated']);
   });
 });
+
+describe('preconnect', () => {
+  test('the popup opening sends one query, for localhost, to the chosen resolver only: the connection is warm before the click', async () => {
+    const resolver = zoneResolver([]);
+    const storage = memoryStorage();
+    const handle = createHandler({
+      platform: testPlatform(resolver.fetch, { storage }) as Parameters<typeof createHandler>[0]['platform'],
+      // With fallback on, the presets follow the chosen resolver; the warm-up must not reach them.
+      settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: true, timeoutMs: 2000 }),
+      allKeys: async () => [...storage.data.keys()],
+      showBadge: async () => undefined,
+      showLevel: async () => undefined,
+      defaultAddress: async () => null,
+      accounts: null,
+    });
+    expect(await handle({ type: 'preconnect' })).toEqual({ resolver: 'https://resolver.example/dns-query' });
+    expect(resolver.calls.map((c) => [c.url.split('?')[0], c.name, c.type])).toEqual([['https://resolver.example/dns-query', 'localhost', 'A']]);
+    // Nothing a later lookup could mistake for a result of its own.
+    expect([...storage.data.keys()]).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 // Popup wiring only: DOM events → connector → renderers (docs/architecture.md#conventions).
 import { serverRef } from '../src/core/accounts/match-shown.ts';
+import { probeFailed } from '../src/core/trust/verified-by.ts';
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import {
@@ -70,7 +71,7 @@ function updateCreate(): void {
 
 /** RFC 6186 §6 (docs/trust.md): unverified servers, and those whose probe failed, are used only once the user confirms. */
 const needsTrust = (d: Discovery): boolean =>
-  d.badge.level === 'unverified' || [d.incoming, d.outgoing].some((s) => s?.probe?.status === 'failed');
+  d.badge.level === 'unverified' || [d.incoming, d.outgoing].some((s) => s !== null && probeFailed(s));
 
 function clearResult(): void {
   for (const id of ['badge', 'settings', 'transport', 'extras']) $(id).replaceChildren();

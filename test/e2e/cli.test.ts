@@ -1,4 +1,4 @@
-// The built CLI (dist/cli.js) against the real test resolver: DESIGN §5 JSON, exit codes, stderr.
+// The built CLI (dist/cli.js) against the real test resolver: the JSON of docs/interfaces.md, exit codes, stderr.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startHostileDoh, type HostileDoh } from '../support/hostile-doh.ts';
@@ -28,8 +28,8 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-describe('srv-autoconfig CLI (DESIGN §5)', () => {
-  test('--json --no-transport prints the DESIGN §5 object with transport null and exits 0', async () => {
+describe('srv-autoconfig CLI (docs/interfaces.md)', () => {
+  test('--json --no-transport prints the documented object with transport null and exits 0', async () => {
     const run = await cli('alice@example.test', ...real, '--json', '--no-transport');
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
@@ -49,7 +49,7 @@ describe('srv-autoconfig CLI (DESIGN §5)', () => {
     expect(json.timing.elapsedMs).toBeGreaterThanOrEqual(0);
   });
 
-  test('with transport checks (the default): MTA-STS, TLS-RPT and DANE in the DESIGN §5 shape', async () => {
+  test('with transport checks (the default): MTA-STS, TLS-RPT and DANE in the documented shape', async () => {
     const run = await cli('alice@example.test', ...real, '--json');
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);

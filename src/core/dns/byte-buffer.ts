@@ -1,5 +1,5 @@
 // The slice of Node's Buffer that dns-packet calls, over Uint8Array. The browser build aliases the
-// `buffer` package to this file: the polyfill is 24.7 KB minified, this is under 2 KB, and DESIGN §6
+// `buffer` package to this file: the polyfill is 24.7 KB minified, this is under 2 KB, and docs/performance.md
 // caps the background at 26 KB gzipped. Node keeps its own Buffer.
 
 const utf8Encoder = new TextEncoder();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startImapServer, type ImapServer } from '../support/imap-server.ts';
-import { PAGE_HELPERS } from '../support/thunderbird-pages.ts';
+import { createThroughPopup as createWithPopup, PAGE_HELPERS } from '../support/thunderbird-pages.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
 const ARTIFACTS = 'test/artifacts';
@@ -109,36 +109,8 @@ describe('Thunderbird', () => {
 
   describe('creating accounts through the add-on (Experiment srvAutoconfigAccounts)', () => {
     /** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
-    async function createThroughPopup(address: string, trust = false, password = '', remember = false): Promise<{ status: string; buttonDisabled: boolean }> {
-      return tb.marionette.executeAsync(`
-        const [id, address, trust, password, remember, done] = arguments;
-        ${HELPERS}
-        (async () => {
-          const popup = await openPage(id, 'popup/popup.html');
-          const p = popup.doc;
-          await until(() => p.getElementById('go').textContent !== '', 'the popup to localise');
-          // The popup opens on the previous result: wait for this address's own.
-          p.getElementById('address').value = address;
-          p.getElementById('go').click();
-          const domain = address.split('@')[1];
-          await until(() => !p.getElementById('go').disabled && p.getElementById('status').textContent.includes(domain)
-            && p.querySelector('#badge .badge') && !p.getElementById('create').hidden, 'a result for ' + address);
-          if (trust) p.getElementById('trust').click();
-          p.getElementById('password').value = password;
-          if (remember) p.getElementById('remember').click();
-          const button = p.getElementById('create-account');
-          const buttonDisabled = button.disabled;
-          if (!buttonDisabled) {
-            button.click();
-            // A failed IMAP login costs seconds: dovecot delays each refusal and Thunderbird tries several mechanisms.
-            await until(() => p.getElementById('create-status').textContent.startsWith('Account created') || p.getElementById('create-status').classList.contains('error'), 'the account to be created', 80000);
-          }
-          const status = p.getElementById('create-status').textContent;
-          popup.close();
-          done({ status, buttonDisabled });
-        })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false }));
-      `, [tb.addonId, address, trust, password, remember]);
-    }
+    const createThroughPopup = (address: string, trust = false, password = '', remember = false) =>
+      createWithPopup(tb, address, { trust, password, remember });
 
     /** The account Thunderbird now has for `address`, read from its account manager. */
     function readBack(address: string) {

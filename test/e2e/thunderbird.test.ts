@@ -177,7 +177,7 @@ describe('Thunderbird', () => {
     test('a confirmed unverified configuration is created', async () => {
       expect((await createThroughPopup('frank@outside.test', true)).status).toBe('Account created; username frank@outside.test.');
       expect(await readBack('frank@outside.test')).toMatchObject({ hostName: 'imap.provider.test', smtpHost: 'smtp.provider.test' });
-    });
+    }, 60000);
 
     describe('RFC 6186 §4 login order against a real IMAP server (dovecot) whose user is the local-part', () => {
       let imap: ImapServer;

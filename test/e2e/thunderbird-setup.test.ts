@@ -39,7 +39,7 @@ async function startDisplay(): Promise<{ display: string; stop: () => Promise<vo
 interface HubView {
   readonly view: string;
   readonly incoming?: { host: string; port: string; socketType: string; auth: string; username: string };
-  readonly outgoing?: { host: string; port: string; socketType: string };
+  readonly outgoing?: { host: string; port: string };
   readonly confirmHost?: string;
   readonly error?: string;
 }
@@ -59,7 +59,7 @@ const HUB_HELPERS = `
     await until(() => button() && !button().disabled && !button().hidden, 'the button to be enabled');
     button().click();
   }
-  const SUBVIEWS = ['email-config-found', 'email-credentials-confirmation', 'email-manual-config-form', 'email-password-form',
+  const SUBVIEWS = ['email-sync-accounts-form', 'email-config-found', 'email-credentials-confirmation', 'email-manual-config-form', 'email-password-form',
     'email-added-success', 'email-auto-form'];
   const shownView = () => SUBVIEWS.find((v) => visible(v));
 `;
@@ -74,7 +74,7 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     screen = await startDisplay();
     // The login name is the full address (RFC 6186 §4's first try).
     imap = await startImapServer(inject('stateDir'), { 'alice@hub.test': PASSWORD }, { host: 'imap.hub.test', port: HUB_PORT });
-    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl'), ...(process.env.HUB_HEADLESS ? {} : { display: screen.display }) });
+    tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl'), display: screen.display });
     expect(await useResolver(tb, inject('dohUrl'))).toBe('saved');
   }, 120000);
   afterAll(async () => {
@@ -91,7 +91,6 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     (async () => {
       await until(() => win() && win().openAccountHub, 'the main window');
       await win().openAccountHub('MAIL');
-      trace.push(String(!!hubEmail()), [...(hubEmail()?.querySelectorAll('*') ?? [])].filter((e) => e.localName.startsWith('email-')).map((e) => e.localName + ':' + e.hidden + ':' + (e.closest('[hidden]')?.localName ?? '')).join(','));
       const form = await until(() => visible('email-auto-form'), 'the e-mail form');
       form.querySelector('#realName').value = 'Alice Hub';
       form.querySelector('#realName').dispatchEvent(new Event('input'));
@@ -106,12 +105,48 @@ describe("Thunderbird's own account set-up with the add-on", () => {
         ...(found ? {
           incoming: { host: text(found, '#incomingHost'), port: text(found, '#incomingPort'), socketType: text(found, '#incomingSocketType'),
             auth: text(found, '#incomingAuthenticationType'), username: text(found, '#incomingUsername') },
-          outgoing: { host: text(found, '#outgoingHost'), port: text(found, '#outgoingPort'), socketType: text(found, '#outgoingSocketType') },
+          outgoing: { host: text(found, '#outgoingHost'), port: text(found, '#outgoingPort') },
         } : {}),
         ...(confirm ? { confirmHost: text(confirm, '#hostname') } : {}),
       });
     })().catch((e) => done({ view: 'script error', error: String(e) }));
   `, [address]);
+
+  /** From the configuration-found view: Continue, the password, Continue; Thunderbird verifies and creates the account. */
+  const finish = (address: string, password: string): Promise<string> => tb.marionette.executeAsync<string>(`
+    const [address, password, done] = arguments;
+    const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+    ${HUB_HELPERS}
+    (async () => {
+      await press(forward);
+      const form = await until(() => visible('email-password-form'), 'the password form');
+      form.querySelector('#password').value = password;
+      form.querySelector('#password').dispatchEvent(new Event('input'));
+      await press(forward);
+      const notice = () => [...hubEmail().querySelectorAll('account-hub-header')].map((h) => h.shadowRoot?.textContent ?? h.textContent).join(' ').replace(/\\s+/g, ' ');
+      // The account exists once Thunderbird's login check passed; the hub then looks for address books and calendars.
+      await until(() => MailServices.accounts.allIdentities.some((i) => i.email === address), 'the account', 60000)
+        .catch((e) => { trace.push(notice()); throw e; });
+      done('created');
+    })().catch((e) => done('script error: ' + e));
+  `, [address, password]);
+
+  /** The account Thunderbird made for `address`, read back from its prefs (the account manager's own view of them). */
+  const readBack = (address: string) => tb.marionette.executeAsync<Record<string, unknown> | null>(`
+    const [address, done] = arguments;
+    const account = MailServices.accounts.accounts.find((a) => a.identities.some((i) => i.email === address));
+    if (!account) { done(null); return; }
+    const server = account.incomingServer;
+    const identity = account.defaultIdentity;
+    const prefs = (root) => Object.fromEntries(Services.prefs.getChildList(root).map((name) => {
+      const type = Services.prefs.getPrefType(name);
+      return [name.slice(root.length), type === Services.prefs.PREF_STRING ? Services.prefs.getStringPref(name)
+        : type === Services.prefs.PREF_INT ? Services.prefs.getIntPref(name) : Services.prefs.getBoolPref(name)];
+    }));
+    const smtpKey = identity.smtpServerKey;
+    done({ server: prefs('mail.server.' + server.key + '.'), smtp: prefs('mail.smtpserver.' + smtpKey + '.'),
+      outgoing: prefs('mail.outgoingserver.' + smtpKey + '.'), fcc: identity.fccFolderURI || identity.getUnicharAttribute('fcc_folder') });
+  `.replace('MailServices.', "ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs').MailServices."), [address]);
 
   /** Closes the hub (its own way out), so the next lookup starts from a fresh form. */
   const closeHub = () => tb.marionette.executeAsync<string>(`
@@ -136,11 +171,21 @@ describe("Thunderbird's own account set-up with the add-on", () => {
 
   test("RFC 6186: a domain publishing only SRV records shows its servers in Thunderbird's dialog, and the account logs in", async () => {
     const shown = await lookUp('alice@hub.test');
-    console.log(JSON.stringify(shown));
     expect(shown).toMatchObject({
       view: 'email-config-found',
       incoming: { host: 'imap.hub.test', port: String(HUB_PORT), socketType: 'SSL/TLS', username: 'alice@hub.test' },
-      outgoing: { host: 'smtp.hub.test', port: '11465', socketType: 'SSL/TLS' },
+      outgoing: { host: 'smtp.hub.test', port: '11465' },
     });
+    expect(await finish('alice@hub.test', PASSWORD)).toBe('created');
+    const account = await readBack('alice@hub.test');
+    // What prefs.js holds: the SRV servers, SSL/TLS (socketType 3), the full address as login, made as the hub makes
+    // accounts (mail checked at start-up, Sent on the server).
+    expect(account?.server).toMatchObject({
+      type: 'imap', hostname: 'imap.hub.test', port: HUB_PORT, socketType: 3, userName: 'alice@hub.test', login_at_startup: true,
+    });
+    expect(account?.smtp).toMatchObject({ hostname: 'smtp.hub.test', port: 11465, try_ssl: 3, username: 'alice@hub.test' });
+    expect(account?.fcc).toBe('imap://alice%40hub.test@imap.hub.test/Sent');
+    // RFC 6186 §4: the full address logged in at dovecot.
+    expect(imap.log()).toMatch(/imap-login: Info: Login: user=<alice@hub\.test>, method=PLAIN/);
   }, 90000);
 });

@@ -169,6 +169,93 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     expect(wrapped).toBe(true);
   });
 
+  test('RFC 6186 §6: an unsigned answer naming hosts outside the domain is put to the user in the hub\'s own confirmation', async () => {
+    const asked = await lookUp('bob@outside.test');
+    expect(asked).toMatchObject({ view: 'email-credentials-confirmation', confirmHost: 'imap.provider.test, smtp.provider.test' });
+    // Accepting shows exactly the servers named.
+    const accepted = await tb.marionette.executeAsync<HubView>(`
+      const [done] = arguments;
+      ${HUB_HELPERS}
+      (async () => {
+        await press(forward);
+        const found = await until(() => visible('email-config-found'), 'the configuration', 30000);
+        done({ view: 'email-config-found', incoming: { host: text(found, '#incomingHost'), port: text(found, '#incomingPort') } });
+      })().catch((e) => done({ view: 'script error', error: String(e) }));
+    `);
+    expect(accepted).toMatchObject({ view: 'email-config-found', incoming: { host: 'imap.provider.test', port: '993' } });
+    expect(await closeHub()).toBe('closed');
+  }, 90000);
+
+  test('OAuth2: SRV targets Thunderbird knows as an OAuth2 provider\'s make an OAuth2 account (prefs; no login tried)', async () => {
+    const shown = await lookUp('carol@oauth.test');
+    expect(shown).toMatchObject({ view: 'email-config-found', incoming: { host: 'imap.gmail.com', port: '993', auth: 'OAuth2' } });
+    expect(await closeHub()).toBe('closed');
+    // What the hub would create from that configuration, made by Thunderbird's own CreateInBackend without a login.
+    const made = await tb.marionette.executeAsync<Record<string, unknown>>(`
+      const [done] = arguments;
+      (async () => {
+        const { FindConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/FindConfig.sys.mjs');
+        const { AccountConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/AccountConfig.sys.mjs');
+        const { CreateInBackend } = ChromeUtils.importESModule('resource:///modules/accountcreation/CreateInBackend.sys.mjs');
+        const search = FindConfig.parallelAutoDiscovery('oauth.test', 'carol@oauth.test', new AbortController().signal);
+        const { value } = await search.next();
+        AccountConfig.replaceVariables(value, 'Carol', 'carol@oauth.test', '');
+        const account = await CreateInBackend.createAccountInBackend(value);
+        const key = account.incomingServer.key;
+        const smtp = account.defaultIdentity.smtpServerKey;
+        done({ hostname: Services.prefs.getStringPref('mail.server.' + key + '.hostname'),
+          authMethod: Services.prefs.getIntPref('mail.server.' + key + '.authMethod'),
+          smtpAuthMethod: Services.prefs.getIntPref('mail.smtpserver.' + smtp + '.authMethod') });
+      })().catch((e) => done({ error: String(e) }));
+    `);
+    // nsMsgAuthMethod.OAuth2 = 10.
+    expect(made).toEqual({ hostname: 'imap.gmail.com', authMethod: 10, smtpAuthMethod: 10 });
+  }, 90000);
+
+  test('with the switch off Thunderbird\'s own search is back, unwrapped, and finds nothing for an SRV-only domain', async () => {
+    const saved = await tb.marionette.executeAsync<string>(`
+      const [id, done] = arguments;
+      ${PAGE_HELPERS}
+      (async () => {
+        const options = await openPage(id, 'popup/options.html');
+        const d = options.doc;
+        await until(() => !d.getElementById('save').disabled, 'the stored options to load');
+        const box = d.getElementById('use-in-account-setup');
+        if (!box.checked) throw new Error('the switch is not on by default');
+        box.click();
+        d.getElementById('save').click();
+        await until(() => d.getElementById('saved').textContent !== '', 'settings saved');
+        options.close();
+        const { FindConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/FindConfig.sys.mjs');
+        await until(() => !String(FindConfig.parallelAutoDiscovery).includes('askBackground'), 'the original search back');
+        done('unwrapped');
+      })().catch((e) => done('script error: ' + e));
+    `, [tb.addonId]);
+    expect(saved).toBe('unwrapped');
+    const shown = await lookUp('dave@hub.test');
+    console.log(JSON.stringify(shown));
+    // Thunderbird's own guess finds nothing on the usual ports: its manual set-up form, as without the add-on.
+    expect(shown.view).toBe('email-manual-config-form');
+    expect(await closeHub()).toBe('closed');
+    const back = await tb.marionette.executeAsync<string>(`
+      const [id, done] = arguments;
+      ${PAGE_HELPERS}
+      (async () => {
+        const options = await openPage(id, 'popup/options.html');
+        const d = options.doc;
+        await until(() => !d.getElementById('save').disabled, 'the stored options to load');
+        d.getElementById('use-in-account-setup').click();
+        d.getElementById('save').click();
+        await until(() => d.getElementById('saved').textContent !== '', 'settings saved');
+        options.close();
+        const { FindConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/FindConfig.sys.mjs');
+        await until(() => String(FindConfig.parallelAutoDiscovery).includes('askBackground'), 'the search wrapped again');
+        done('wrapped');
+      })().catch((e) => done('script error: ' + e));
+    `, [tb.addonId]);
+    expect(back).toBe('wrapped');
+  }, 120000);
+
   test("RFC 6186: a domain publishing only SRV records shows its servers in Thunderbird's dialog, and the account logs in", async () => {
     const shown = await lookUp('alice@hub.test');
     expect(shown).toMatchObject({

@@ -99,6 +99,8 @@ describe("Thunderbird's own account set-up with the add-on", () => {
       await press(forward);
       const view = await until(() => { const v = shownView(); return v && v !== 'email-auto-form' ? v : null; }, 'a result', 60000);
       const found = visible('email-config-found');
+      // The view is shown before its fields are filled in: wait for this address's own.
+      if (found) await until(() => text(found, '#incomingUsername').endsWith('@' + address.split('@')[1]), 'the fields of ' + address);
       const confirm = visible('email-credentials-confirmation');
       done({
         view,
@@ -274,4 +276,20 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     // RFC 6186 §4: the full address logged in at dovecot.
     expect(imap.log()).toMatch(/imap-login: Info: Login: user=<alice@hub\.test>, method=PLAIN/);
   }, 90000);
+
+  test('disabling the add-on puts Thunderbird\'s own search back: nothing is left patched', async () => {
+    const after = await tb.marionette.executeAsync<string>(`
+      const [id, done] = arguments;
+      ${PAGE_HELPERS}
+      (async () => {
+        const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+        const { FindConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/FindConfig.sys.mjs');
+        const addon = await AddonManager.getAddonByID(id);
+        await addon.disable();
+        await until(() => !String(FindConfig.parallelAutoDiscovery).includes('askBackground'), 'the original search back');
+        done(String(FindConfig.parallelAutoDiscovery).split('{')[0].trim());
+      })().catch((e) => done('script error: ' + e));
+    `, [tb.addonId]);
+    expect(after).toBe('async function* parallelAutoDiscovery(\n  domain,\n  emailAddress,\n  abortSignal,\n  password,\n  exchangeUsername\n)');
+  }, 30000);
 });

@@ -64,7 +64,8 @@ function toAccountConfig(offer, domain, own) {
     // RFC 6186 §4: the full address first.
     s.username = offer.usernames[0];
     // A host Thunderbird knows as an OAuth2 provider signs in with OAuth2, as its own ISP files say.
-    s.auth = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol) ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
+    const oauth2 = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol);
+    s.auth = oauth2 ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
     return s;
   };
   config.incoming = server(offer.incoming);

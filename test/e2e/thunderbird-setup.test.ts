@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startImapServer, type ImapServer } from '../support/imap-server.ts';
-import { PAGE_HELPERS, useResolver } from '../support/thunderbird-pages.ts';
+import { callExperiment, mailPrefs, PAGE_HELPERS, useResolver } from '../support/thunderbird-pages.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
 const HUB_PORT = 11993; // test/resolver/zones/hub.test.zone publishes this port
@@ -279,6 +279,20 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     // RFC 6186 §4: the full address logged in at dovecot.
     expect(imap.log()).toMatch(/imap-login: Info: Login: user=<alice@hub\.test>, method=PLAIN/);
   }, 90000);
+
+  test('OAuth2: the popup\'s Create account (the accounts Experiment) gives a known OAuth2 host OAuth2 too', async () => {
+    const server = { hostname: 'imap.gmail.com', port: 993, security: 'tls', username: 'erin@oauth.test' };
+    const answer = await callExperiment(tb, 'create', [{
+      address: 'erin@oauth.test',
+      incoming: { protocol: 'imap', ...server },
+      outgoing: { ...server, protocol: 'smtp', hostname: 'smtp.gmail.com', port: 465 },
+    }], 'page');
+    expect(answer).toMatchObject({ value: { ok: true } });
+    const prefs = await mailPrefs(tb);
+    const userName = Object.entries(prefs).find(([n, v]) => /^mail\.server\.server\d+\.userName$/.test(n) && v === 'erin@oauth.test');
+    const key = userName?.[0].split('.')[2];
+    expect(prefs[`mail.server.${key}.authMethod`]).toBe(10);
+  }, 30000);
 
   test('disabling the add-on puts Thunderbird\'s own search back: nothing is left patched', async () => {
     const after = await tb.marionette.executeAsync<string>(`

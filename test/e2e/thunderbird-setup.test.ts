@@ -102,6 +102,9 @@ describe("Thunderbird's own account set-up with the add-on", () => {
       const found = visible('email-config-found');
       // The view is shown before its fields are filled in: wait for this address's own.
       if (found) await until(() => text(found, '#incomingUsername').endsWith('@' + address.split('@')[1]), 'the fields of ' + address);
+      // Labels such as the authentication method are translated asynchronously (Fluent): let them settle.
+      await win().document.l10n.translateRoots();
+      await win().document.querySelector('account-hub-container').l10n.translateRoots();
       const confirm = visible('email-credentials-confirmation');
       done({
         view,

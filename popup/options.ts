@@ -13,6 +13,7 @@ const customUrl = $<HTMLInputElement>('custom-url');
 const customError = $<HTMLParagraphElement>('custom-error');
 const fallback = $<HTMLInputElement>('fallback');
 const timeout = $<HTMLInputElement>('timeout');
+const useInAccountSetup = $<HTMLInputElement>('use-in-account-setup');
 const timeoutError = $<HTMLParagraphElement>('timeout-error');
 
 // Preset names are ours, but still set as text.
@@ -39,6 +40,7 @@ async function load(): Promise<void> {
   customUrl.value = settings.customUrl;
   fallback.checked = settings.fallback;
   timeout.value = String(settings.timeoutMs);
+  useInAccountSetup.checked = settings.useInAccountSetup;
   // Saving before the stored values are shown would overwrite them with blanks.
   $<HTMLButtonElement>('save').disabled = false;
 }
@@ -67,7 +69,7 @@ $<HTMLFormElement>('options').addEventListener('submit', (event) => {
     timeout.focus();
     return;
   }
-  const settings: ResolverSettings = { choice, customUrl: url, fallback: fallback.checked, timeoutMs: ms };
+  const settings: ResolverSettings = { choice, customUrl: url, fallback: fallback.checked, timeoutMs: ms, useInAccountSetup: useInAccountSetup.checked };
   void area.set({ [SETTINGS_KEY]: settings }).then(() => {
     customUrl.value = url;
     $('saved').textContent = t('saved');

@@ -29,7 +29,9 @@ const contexts = [
 
 // The Thunderbird Experiment is plain JavaScript run by Thunderbird itself: copied, not bundled.
 mkdirSync('dist/experiments', { recursive: true });
-for (const api of ['accounts', 'probe']) cpSync(`src/experiments/${api}`, `dist/experiments/${api}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
+for (const experiment of ['accounts', 'probe', 'setup']) {
+  cpSync(`src/experiments/${experiment}`, `dist/experiments/${experiment}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
+}
 
 for (const options of contexts) {
   const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', ...options };

@@ -1,4 +1,6 @@
 // Background entry: builds the platform and registers every listener at top level (MV3 wake-up).
+import { readSettings } from '../core/index.ts';
+import { parseUrl } from '../parse-url.ts';
 import { isRequest, SETTINGS_KEY } from '../protocol.ts';
 import { accountsExperiment } from './accounts-experiment.ts';
 import type { Runtime } from 'webextension-polyfill';
@@ -6,6 +8,7 @@ import { browser } from '../browser-api.ts';
 import { defaultAddress } from './default-address.ts';
 import { createHandler } from './handle-message.ts';
 import { browserPlatform } from './platform.ts';
+import { answerSetup, setupExperiment } from './setup-experiment.ts';
 import { setToolbarBadge } from './toolbar-badge.ts';
 
 const platform = browserPlatform(browser);
@@ -39,3 +42,17 @@ const checkCreated = (accountId: string, left: number): void => {
   });
 };
 browser.accounts?.onCreated?.addListener((accountId) => checkCreated(accountId, RETRIES));
+
+// Thunderbird's own account set-up asks the add-on too while the options switch is on (README).
+const setup = setupExperiment(browser);
+if (setup !== null) {
+  const settings = async (): Promise<unknown> => (await settingsArea.get(SETTINGS_KEY))[SETTINGS_KEY];
+  setup.onDiscover.addListener(answerSetup({ platform, settings }));
+  const follow = async (): Promise<void> => {
+    await setup.setActive(readSettings(await settings(), parseUrl).useInAccountSetup);
+  };
+  void follow();
+  browser.storage.onChanged.addListener((changes) => {
+    if (SETTINGS_KEY in changes) void follow();
+  });
+}

@@ -25,6 +25,7 @@ export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type Up
 export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
 export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
+export { setupOffer, type SetupOffer } from './accounts/setup-offer.ts';
 export type {
   AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
   TlsRptReason, WeaknessReason,

@@ -25,9 +25,11 @@ export interface ResolverSettings {
   /** Try the other presets, in order, when the chosen resolver fails. */
   readonly fallback: boolean;
   readonly timeoutMs: number;
+  /** Offer SRV settings in Thunderbird's own account set-up (on unless the user turns it off). */
+  readonly useInAccountSetup: boolean;
 }
 
-export const DEFAULT_SETTINGS: ResolverSettings = { choice: 'cloudflare', customUrl: '', fallback: true, timeoutMs: DEFAULT_TIMEOUT_MS };
+export const DEFAULT_SETTINGS: ResolverSettings = { choice: 'cloudflare', customUrl: '', fallback: true, timeoutMs: DEFAULT_TIMEOUT_MS, useInAccountSetup: true };
 
 export type ResolverUrlResult = { ok: true; url: string } | { ok: false; reason: ResolverUrlReason };
 
@@ -72,6 +74,7 @@ export function readSettings(value: unknown, parse: (text: string) => URL | null
     customUrl,
     fallback: typeof stored.fallback === 'boolean' ? stored.fallback : DEFAULT_SETTINGS.fallback,
     timeoutMs: Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, timeout)),
+    useInAccountSetup: typeof stored.useInAccountSetup === 'boolean' ? stored.useInAccountSetup : DEFAULT_SETTINGS.useInAccountSetup,
   };
 }
 

@@ -35,7 +35,7 @@ describe('resolver settings', () => {
   test('stored values are read defensively: junk falls back to the defaults, the time-out is clamped', () => {
     expect(readSettings(undefined, parse)).toEqual(DEFAULT_SETTINGS);
     expect(readSettings({ choice: 'custom', customUrl: 'http://evil/', fallback: 'yes', timeoutMs: 10 ** 9 }, parse))
-      .toEqual({ choice: DEFAULT_SETTINGS.choice, customUrl: '', fallback: true, timeoutMs: 30000 });
+      .toEqual({ choice: DEFAULT_SETTINGS.choice, customUrl: '', fallback: true, timeoutMs: 30000, useInAccountSetup: true });
     expect(readSettings({ choice: 'quad9', timeoutMs: 1 }, parse)).toMatchObject({ choice: 'quad9', timeoutMs: 500 });
     // A template stored by an earlier version is read as the URL it stands for.
     expect(readSettings({ choice: 'custom', customUrl: 'https://dns.example/dns-query{?dns}' }, parse))
@@ -43,11 +43,20 @@ describe('resolver settings', () => {
   });
 
   test('the chosen resolver first, then (with fallback) the other presets, never twice', () => {
-    const custom = { choice: 'custom', customUrl: 'https://dns.example/dns-query', fallback: true, timeoutMs: 5000 };
+    const custom = { choice: 'custom', customUrl: 'https://dns.example/dns-query', fallback: true, timeoutMs: 5000, useInAccountSetup: true };
     expect(resolverList(custom)).toEqual(['https://dns.example/dns-query', ...RESOLVER_PRESETS.map((p) => p.url)]);
     expect(resolverList({ ...custom, fallback: false })).toEqual(['https://dns.example/dns-query']);
     const google = resolverList({ ...DEFAULT_SETTINGS, choice: 'google' });
     expect(google[0]).toBe('https://dns.google/dns-query');
     expect(new Set(google).size).toBe(google.length);
+  });
+});
+
+describe('the account set-up switch', () => {
+  const parse = (text: string): URL | null => { try { return new URL(text); } catch { return null; } };
+  test('on by default and for anything but a stored boolean; a stored false is kept', () => {
+    expect(readSettings(undefined, parse).useInAccountSetup).toBe(true);
+    expect(readSettings({ useInAccountSetup: 'no' }, parse).useInAccountSetup).toBe(true);
+    expect(readSettings({ useInAccountSetup: false }, parse).useInAccountSetup).toBe(false);
   });
 });

@@ -22,7 +22,10 @@ export function packageAddon(outDir: string): string {
   return join(outDir, 'srv-autoconfig.xpi');
 }
 
-export async function startThunderbird({ caFile, xpi, dohUrl }: { caFile: string; xpi: string; dohUrl: string }): Promise<RunningThunderbird> {
+/** `display`: an X display (e.g. Xvfb's) to run on instead of headless, for tests that click Thunderbird's own dialogs. */
+export async function startThunderbird(
+  { caFile, xpi, dohUrl, display }: { caFile: string; xpi: string; dohUrl: string; display?: string },
+): Promise<RunningThunderbird> {
   const profile = mkdtempSync(join(tmpdir(), 'srv-autoconfig-tb-'));
   mkdirSync(join(profile, 'extensions'));
   // A profile-dropped add-on is what a user's Add-ons Manager install leaves behind.
@@ -50,16 +53,17 @@ export async function startThunderbird({ caFile, xpi, dohUrl }: { caFile: string
     'mail.shell.checkDefaultClient': false, 'mail.rights.version': 1, 'mailnews.start_page.enabled': false,
     'mail.provider.enabled': false, 'mail.spotlight.firstRunDone': true,
     'extensions.update.enabled': false, 'browser.shell.checkDefaultBrowser': false,
+    // Under Xvfb an ARGB visual paints popups black.
+    ...(display === undefined ? {} : { 'mozilla.widget.use-argb-visuals': false }),
   };
   writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
   // Trust the test resolver's CA in this profile only.
   execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password']);
   execFileSync('certutil', ['-A', '-d', `sql:${profile}`, '-n', 'SRV Autoconfig test CA', '-t', 'C,,', '-i', caFile]);
 
-  const child: ChildProcess = spawn(THUNDERBIRD, ['--profile', profile, '--no-remote', '--headless', '--marionette', '-remote-allow-system-access'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOZ_HEADLESS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
-  });
+  const args = ['--profile', profile, '--no-remote', ...(display === undefined ? ['--headless'] : []), '--marionette', '-remote-allow-system-access'];
+  const env = display === undefined ? { ...process.env, MOZ_HEADLESS: '1' } : { ...process.env, DISPLAY: display };
+  const child: ChildProcess = spawn(THUNDERBIRD, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, MOZ_CRASHREPORTER_DISABLE: '1' } });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

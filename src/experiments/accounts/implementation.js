@@ -14,6 +14,11 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
 
     // Never plain text: SSL/TLS or STARTTLS required (RFC 8314).
     const socketType = (security) => (security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS);
+    // A host Thunderbird knows as an OAuth2 provider's signs in with OAuth2, as in Thunderbird's own set-up;
+    // any other with "normal password", inside TLS.
+    const { OAuth2Providers } = ChromeUtils.importESModule('resource:///modules/OAuth2Providers.sys.mjs');
+    const authFor = (hostname, type) =>
+      (OAuth2Providers.getHostnameDetails(hostname, type) ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext);
     const securityOf = (type) => (type === Ci.nsMsgSocketType.SSL ? 'tls' : type === Ci.nsMsgSocketType.alwaysSTARTTLS ? 'starttls' : 'plain');
 
     // Every argument is checked here again, whatever the schema let through: this code writes the user's
@@ -177,7 +182,7 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           const incoming = MailServices.accounts.createIncomingServer(account.incoming.username, account.incoming.hostname, account.incoming.protocol);
           incoming.port = account.incoming.port;
           incoming.socketType = socketType(account.incoming.security);
-          incoming.authMethod = Ci.nsMsgAuthMethod.passwordCleartext; // "normal password", inside TLS
+          incoming.authMethod = authFor(account.incoming.hostname, account.incoming.protocol);
           incoming.prettyName = account.address;
           incoming.valid = true;
 
@@ -186,7 +191,7 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           smtp.hostname = account.outgoing.hostname;
           smtp.port = account.outgoing.port;
           outgoing.socketType = socketType(account.outgoing.security);
-          outgoing.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
+          outgoing.authMethod = authFor(account.outgoing.hostname, 'smtp');
           outgoing.username = account.outgoing.username;
           if (!MailServices.outgoingServer.defaultServer) MailServices.outgoingServer.defaultServer = outgoing;
 

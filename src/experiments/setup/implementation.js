@@ -1,0 +1,192 @@
+/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci */
+// Parent-side Experiment: adds the add-on's RFC 6186 discovery to Thunderbird's own account set-up
+// (ESR 153 account hub, views/email.mjs). It wraps FindConfig.parallelAutoDiscovery, the async generator
+// the hub asks for a configuration; the wrapper lets Thunderbird's own search run unchanged and, unless
+// that search found the profile's isp/ file or the domain's own autoconfig file, hands the hub the
+// add-on's SRV result (asked from the background through onDiscover) as Thunderbird's own AccountConfig.
+// Servers nothing vouches for (docs/trust.md) are put to the user through the hub's own "confirm sending
+// credentials to this host" view. Only while a listener is registered and setActive(true) was called;
+// the original function is put back when either stops and on shutdown or disable.
+'use strict';
+
+const FIND_CONFIG = 'resource:///modules/accountcreation/FindConfig.sys.mjs';
+const ACCOUNT_CONFIG = 'resource:///modules/accountcreation/AccountConfig.sys.mjs';
+const CREATION_UTILS = 'resource:///modules/accountcreation/AccountCreationUtils.sys.mjs';
+const OAUTH2_PROVIDERS = 'resource:///modules/OAuth2Providers.sys.mjs';
+
+// What Thunderbird found first-hand (the profile's isp/ folder, the domain's own autoconfig file) wins
+// over SRV; the ISP database, MX guess, Exchange autodiscover and guessing rank below it.
+const FIRST_HAND = new Set(['xml-from-disk', 'xml-from-isp-https', 'xml-from-isp-http']);
+// The background's answer is awaited at most this long; after that Thunderbird's own result stands.
+const ASK_LIMIT_MS = 45000;
+// RFC 1123 §2.1 labels, RFC 1035 §2.3.4 lengths: the same check as the accounts Experiment.
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const state = { listener: null, active: false, original: null, wrapper: null };
+
+/** A server from the background, checked again here: only SSL/TLS or STARTTLS (RFC 8314), never plain. */
+function isServer(server, protocols) {
+  return typeof server === 'object' && server !== null && protocols.includes(server.protocol)
+    && typeof server.hostname === 'string' && HOSTNAME.test(server.hostname)
+    && Number.isInteger(server.port) && server.port >= 1 && server.port <= 65535
+    && (server.security === 'tls' || server.security === 'starttls');
+}
+
+function isOffer(offer, address) {
+  const incoming = ['imap', 'pop3'];
+  return typeof offer === 'object' && offer !== null
+    && typeof offer.address === 'string' && offer.address.toLowerCase() === address.toLowerCase()
+    && Array.isArray(offer.usernames) && offer.usernames.length > 0
+    && offer.usernames.every((u) => typeof u === 'string' && u.length > 0 && u.length <= 255 && !CONTROL.test(u))
+    && isServer(offer.incoming, incoming) && isServer(offer.outgoing, ['smtp'])
+    && Array.isArray(offer.incomingAlternatives) && offer.incomingAlternatives.every((s) => isServer(s, incoming))
+    && Array.isArray(offer.outgoingAlternatives) && offer.outgoingAlternatives.every((s) => isServer(s, ['smtp']))
+    && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
+}
+
+/** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates. */
+function toAccountConfig(offer, domain, own) {
+  const { AccountConfig } = ChromeUtils.importESModule(ACCOUNT_CONFIG);
+  const { OAuth2Providers } = ChromeUtils.importESModule(OAUTH2_PROVIDERS);
+  const config = new AccountConfig();
+  config.source = AccountConfig.kSourceXML;
+  config.subSource = 'xml-from-srv';
+  config.id = `srv-${domain}`;
+  config.displayName = domain;
+  config.domains = [domain];
+  const server = (ref) => {
+    const s = ref.protocol === 'smtp' ? config.createNewOutgoing() : config.createNewIncoming();
+    s.type = ref.protocol;
+    s.hostname = ref.hostname;
+    s.port = ref.port;
+    s.socketType = ref.security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS;
+    // RFC 6186 §4: the full address first.
+    s.username = offer.usernames[0];
+    // A host Thunderbird knows as an OAuth2 provider signs in with OAuth2, as its own ISP files say.
+    const oauth2 = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol);
+    s.auth = oauth2 ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
+    return s;
+  };
+  config.incoming = server(offer.incoming);
+  config.outgoing = server(offer.outgoing);
+  config.incomingAlternatives = offer.incomingAlternatives.map(server);
+  config.outgoingAlternatives = offer.outgoingAlternatives.map(server);
+  // An Exchange server Thunderbird's own autodiscover found stays on offer beside them.
+  const exchange = own ? [own.incoming, ...(own.incomingAlternatives || [])].find((i) => i && i.type === 'exchange') : undefined;
+  if (exchange) config.incomingAlternatives.push(exchange);
+  return config;
+}
+
+/** The background's offer for `address`, checked; null when there is none or it does not answer in time. */
+async function askBackground(listener, address) {
+  const { setTimeout, clearTimeout } = ChromeUtils.importESModule('resource://gre/modules/Timer.sys.mjs');
+  let timer;
+  try {
+    const offer = await Promise.race([
+      Promise.resolve().then(() => listener(address)),
+      new Promise((resolve) => (timer = setTimeout(() => resolve(null), ASK_LIMIT_MS))),
+    ]);
+    return offer && isOffer(offer, address) ? offer : null;
+  } catch (error) {
+    console.error('SRV Autoconfig: discovery for account set-up failed', error);
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withSrv(original) {
+  return async function* parallelAutoDiscovery(domain, emailAddress, abortSignal, ...rest) {
+    const { AccountCreationUtils } = ChromeUtils.importESModule(CREATION_UTILS);
+    const { AccountConfig } = ChromeUtils.importESModule(ACCOUNT_CONFIG);
+    const listener = state.active ? state.listener : null;
+    // Asked at once, so the DNS answers arrive while Thunderbird's own search runs.
+    const asked = listener === null ? Promise.resolve(null) : askBackground(listener, emailAddress);
+    let own = null;
+    let failure = null;
+    try {
+      // Thunderbird's own search, with its own redirect questions passed through unchanged.
+      own = yield* original.call(this, domain, emailAddress, abortSignal, ...rest);
+    } catch (error) {
+      if (abortSignal.aborted || error instanceof AccountCreationUtils.CancelledException) throw error;
+      failure = error;
+    }
+    const theirs = () => {
+      if (failure !== null) throw failure;
+      return own;
+    };
+    if (abortSignal.aborted || (own && own.source === AccountConfig.kSourceXML && FIRST_HAND.has(own.subSource))) return theirs();
+    const offer = await asked;
+    if (offer === null || abortSignal.aborted) return theirs();
+    if (offer.unverifiedHosts.length > 0) {
+      // RFC 6186 §6: a target outside the domain that nothing vouches for is used only if the user says so.
+      const feedback = yield { isRedirect: true, host: offer.unverifiedHosts.join(', '), scheme: 'https' };
+      if (!feedback || feedback.acceptRedirect !== true) return theirs();
+    }
+    return toAccountConfig(offer, domain, own);
+  };
+}
+
+/** Wraps or unwraps FindConfig.parallelAutoDiscovery to match the state. */
+function sync() {
+  const { FindConfig } = ChromeUtils.importESModule(FIND_CONFIG);
+  const wanted = state.active && state.listener !== null;
+  if (wanted && state.original === null) {
+    state.original = FindConfig.parallelAutoDiscovery;
+    state.wrapper = withSrv(state.original);
+    FindConfig.parallelAutoDiscovery = state.wrapper;
+  } else if (!wanted && state.original !== null) {
+    // Put back only our own wrapper; one somebody wrapped around it stays, and ours then passes through.
+    if (FindConfig.parallelAutoDiscovery === state.wrapper) FindConfig.parallelAutoDiscovery = state.original;
+    state.original = null;
+    state.wrapper = null;
+  }
+}
+
+var srvAutoconfigSetup = class extends ExtensionCommon.ExtensionAPIPersistent {
+  PERSISTENT_EVENTS = {
+    // Persistent: the listener stays primed while the background sleeps, and a call wakes it.
+    onDiscover({ fire }) {
+      state.listener = async (address) => {
+        if (fire.wakeup) await fire.wakeup();
+        return fire.async(address);
+      };
+      sync();
+      return {
+        unregister: () => {
+          state.listener = null;
+          sync();
+        },
+        convert(newFire) {
+          fire = newFire;
+        },
+      };
+    },
+  };
+
+  onShutdown(isAppShutdown) {
+    state.listener = null;
+    state.active = false;
+    if (!isAppShutdown) sync();
+  }
+
+  getAPI(context) {
+    return {
+      srvAutoconfigSetup: {
+        onDiscover: new ExtensionCommon.EventManager({
+          context,
+          module: 'srvAutoconfigSetup',
+          event: 'onDiscover',
+          extensionApi: this,
+        }).api(),
+        setActive: async (active) => {
+          if (typeof active !== 'boolean') throw new ExtensionUtils.ExtensionError('setActive takes a boolean');
+          state.active = active;
+          sync();
+          return state.original !== null;
+        },
+      },
+    };
+  }
+};

@@ -1,11 +1,12 @@
 // Debian's dovecot on 127.0.0.1 for the server-probe tests: IMAP (and POP3 with dovecot-pop3d) with implicit TLS
 // and with STARTTLS/STLS, one certificate per SNI name (dovecot's local_name blocks): one server, every certificate case.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issue } from './certificates.ts';
 import { freePort } from './global-resolver.ts';
+import { runDovecot } from './imap-server.ts';
 
 export interface ProbeCertificate {
   /** The name the client connects to (SNI) and that picks this certificate. */
@@ -109,25 +110,7 @@ ${pop3Service}service anvil {
   chroot =
 }
 `);
-  const child: ChildProcess = spawn('dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const log = (): string => {
-    try {
-      return readFileSync(join(dir, 'dovecot.log'), 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const deadline = Date.now() + 10000;
-  while (!/starting up/i.test(log())) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`dovecot did not start: ${stderr}${log()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const { log, stop } = await runDovecot(dir);
   return {
     imapsPort,
     imapPort,
@@ -136,12 +119,6 @@ ${pop3Service}service anvil {
     certificate: (sni) => pems.get(sni)?.cert ?? '',
     key: (sni) => pems.get(sni)?.key ?? '',
     log,
-    stop: async () => {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

@@ -90,7 +90,10 @@ export async function runDovecot(dir: string): Promise<ImapServer> {
   };
   const deadline = Date.now() + 10000;
   while (!/starting up/i.test(log())) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`dovecot did not start: ${stderr}${log()}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`dovecot did not start: ${stderr}${log()}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -25,7 +25,15 @@ const port = await new Promise((resolve) => {
 const started = execFileSync('test/resolver/start', ['--port', String(port)], { encoding: 'utf8' });
 const value = (key) => started.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1] ?? '';
 // The MTA-STS policy hosts of the fixture zones, so the transport rows have something to fetch.
-await esbuild.build({ entryPoints: ['test/support/policy-server.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: 'dist/policy-server.mjs', logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: ['test/support/policy-server.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: 'dist/policy-server.mjs',
+  logLevel: 'warning',
+});
 const { startPolicyServer } = await import(new URL('../dist/policy-server.mjs', import.meta.url).href);
 const policies = await startPolicyServer(value('STATE_DIR')).catch((error) => {
   console.log(`(no MTA-STS policy server: ${error.message}; the MTA-STS rows will say the policy could not be fetched)`);
@@ -37,7 +45,11 @@ try {
     console.log(`$ srv-autoconfig ${address} --doh … --ca … --no-probe    # ${what}`);
     // Asynchronously: the policy server answers from this very process meanwhile.
     const run = await new Promise((resolve) => {
-      execFile(process.execPath, ['dist/cli.js', address, '--doh', value('DOH_URL'), '--ca', value('CA_FILE'), '--no-probe'], (error, stdout, stderr) => resolve({ status: error?.code ?? 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        ['dist/cli.js', address, '--doh', value('DOH_URL'), '--ca', value('CA_FILE'), '--no-probe'],
+        (error, stdout, stderr) => resolve({ status: error?.code ?? 0, stdout, stderr }),
+      );
     });
     process.stdout.write(run.stdout);
     process.stdout.write(run.stderr);

@@ -14,7 +14,11 @@ const EXPECTED = {
 
 let report;
 try {
-  report = JSON.parse(execFileSync(process.execPath, ['node_modules/web-ext/bin/web-ext.js', 'lint', '--self-hosted', '--output', 'json'], { encoding: 'utf8' }));
+  report = JSON.parse(
+    execFileSync(process.execPath, ['node_modules/web-ext/bin/web-ext.js', 'lint', '--self-hosted', '--output', 'json'], {
+      encoding: 'utf8',
+    }),
+  );
 } catch (error) {
   // web-ext exits non-zero when it finds errors; its JSON is still on stdout.
   report = JSON.parse(error.stdout);

@@ -9,7 +9,9 @@ if (thunderbird === undefined) {
   process.exit(1);
 }
 const build = spawn(process.execPath, ['scripts/build.mjs', '--watch'], { stdio: 'inherit' });
-const run = spawn(process.execPath, ['node_modules/web-ext/bin/web-ext.js', 'run', `--firefox=${thunderbird}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawn(process.execPath, ['node_modules/web-ext/bin/web-ext.js', 'run', `--firefox=${thunderbird}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 const stop = () => { build.kill(); run.kill(); };
 run.on('exit', (code) => { build.kill(); process.exit(code ?? 0); });
 process.on('SIGINT', stop);

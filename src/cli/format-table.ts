@@ -12,17 +12,24 @@ export function formatTable(d: Discovery): string {
       return;
     }
     const where = s.inDomain ? 'in domain' : 'OUTSIDE the domain';
-    lines.push(`  ${title.padEnd(9)} ${s.protocol.toUpperCase().padEnd(5)} ${`${s.hostname}:${s.port}`.padEnd(32)} ${SECURITY[s.security].padEnd(8)} ${where}, DNSSEC ${s.dnssec ? 'yes' : 'no'}`);
+    const server = `${s.hostname}:${s.port}`.padEnd(32);
+    const protocol = s.protocol.toUpperCase().padEnd(5);
+    lines.push(`  ${title.padEnd(9)} ${protocol} ${server} ${SECURITY[s.security].padEnd(8)} ${where}, DNSSEC ${s.dnssec ? 'yes' : 'no'}`);
     lines.push(`  ${''.padEnd(9)} usernames: ${s.usernames.join(', ')}`);
     lines.push(`  ${''.padEnd(9)} vouched for by: ${s.verifiedBy.length === 0 ? 'nothing' : s.verifiedBy.join(', ')}`);
     if (s.probe !== null) lines.push(...probeLines(s.probe));
   };
   row('Incoming', d.incoming);
   row('Outgoing', d.outgoing);
-  for (const s of d.alternatives) lines.push(`  also      ${s.protocol.toUpperCase().padEnd(5)} ${s.hostname}:${s.port} ${SECURITY[s.security]} (${s.service})`);
+  for (const s of d.alternatives)
+    lines.push(`  also      ${s.protocol.toUpperCase().padEnd(5)} ${s.hostname}:${s.port} ${SECURITY[s.security]} (${s.service})`);
   if (d.notOffered.length > 0) lines.push(`  Not offered (target "."): ${d.notOffered.join(', ')}`);
   for (const r of d.rejected) {
-    lines.push(r.count === undefined ? `  Ignored ${r.label} ${r.target}:${r.port}: ${describe(r.reason)}` : `  Ignored ${r.count} more ${r.label} records: ${describe(r.reason)}`);
+    lines.push(
+      r.count === undefined
+        ? `  Ignored ${r.label} ${r.target}:${r.port}: ${describe(r.reason)}`
+        : `  Ignored ${r.count} more ${r.label} records: ${describe(r.reason)}`,
+    );
   }
   if (d.transport !== null) lines.push(...transportLines(d.transport));
   lines.push(`  Badge: ${d.badge.level}`);
@@ -53,7 +60,8 @@ function transportLines(t: Transport): string[] {
     lines.push(`  MTA-STS   mode ${sts.mode}, max_age ${sts.maxAge}, mx ${sts.mx.join(' ')}, id ${sts.id}`);
     if (sts.mxMismatch.length > 0) lines.push(`${INDENT}MX hosts not matching the policy: ${sts.mxMismatch.join(', ')}`);
     // RFC 8461 §3.3: the cached policy stands in for a live check that failed; say which and why.
-    if (sts.live !== undefined) lines.push(`${INDENT}${describe('mta-sts-cached')}`, `${INDENT}live check: ${state(sts.live)}${why(sts.live)}`);
+    if (sts.live !== undefined)
+      lines.push(`${INDENT}${describe('mta-sts-cached')}`, `${INDENT}live check: ${state(sts.live)}${why(sts.live)}`);
   } else {
     lines.push(`  MTA-STS   ${state(sts)}${why(sts)}`);
   }

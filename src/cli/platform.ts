@@ -40,7 +40,10 @@ export function createNodePlatform(caFile: string | undefined, dohOptions: DohOp
       }
       throw Object.assign(new Error(`${hostname}: no address (NXDOMAIN or NODATA)`), { code: 'ENOTFOUND' });
     })().then(
-      (found) => (all ? (callback as unknown as (e: null, a: typeof found) => void)(null, found) : callback(null, found[0]!.address, found[0]!.family)),
+      (found) =>
+        all
+          ? (callback as unknown as (e: null, a: typeof found) => void)(null, found)
+          : callback(null, found[0]!.address, found[0]!.family),
       (error: NodeJS.ErrnoException) => callback(error, '', 4),
     );
   };

@@ -22,7 +22,9 @@ const queues = new WeakMap<KeyValueStorage, Promise<void>>();
 export function touchCacheKey(storage: KeyValueStorage, key: string, max = MAX_CACHE_ENTRIES): Promise<void> {
   const run = async (): Promise<void> => {
     const stored = await storage.get(CACHE_INDEX_KEY);
-    const index = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string' && isCacheKey(k) && k !== CACHE_INDEX_KEY) : [];
+    const index = Array.isArray(stored)
+      ? stored.filter((k): k is string => typeof k === 'string' && isCacheKey(k) && k !== CACHE_INDEX_KEY)
+      : [];
     const order = [...index.filter((k) => k !== key), key];
     const evicted = order.slice(0, Math.max(0, order.length - max));
     for (const old of evicted) await storage.remove(old);

@@ -23,7 +23,14 @@ export type { TlsRptResult } from './transport/tls-rpt.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
 export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type UpdateProposal } from './accounts/assess-account.ts';
 export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
-export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
+export {
+  chooseLogin,
+  planAccount,
+  serverSettings,
+  type AccountPlan,
+  type ServerSettings,
+  type ShownAccount,
+} from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
 export { setupOffer, type SetupOffer } from './accounts/setup-offer.ts';
 export type {

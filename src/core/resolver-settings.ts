@@ -29,7 +29,13 @@ export interface ResolverSettings {
   readonly useInAccountSetup: boolean;
 }
 
-export const DEFAULT_SETTINGS: ResolverSettings = { choice: 'cloudflare', customUrl: '', fallback: true, timeoutMs: DEFAULT_TIMEOUT_MS, useInAccountSetup: true };
+export const DEFAULT_SETTINGS: ResolverSettings = {
+  choice: 'cloudflare',
+  customUrl: '',
+  fallback: true,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  useInAccountSetup: true,
+};
 
 export type ResolverUrlResult = { ok: true; url: string } | { ok: false; reason: ResolverUrlReason };
 
@@ -68,7 +74,8 @@ export function readSettings(value: unknown, parse: (text: string) => URL | null
   const checked = typeof stored.customUrl === 'string' ? checkResolverUrl(stored.customUrl, parse) : null;
   const customUrl = checked?.ok === true ? checked.url : '';
   const known = RESOLVER_PRESETS.some((p) => p.id === stored.choice) || (stored.choice === 'custom' && customUrl !== '');
-  const timeout = typeof stored.timeoutMs === 'number' && Number.isInteger(stored.timeoutMs) ? stored.timeoutMs : DEFAULT_SETTINGS.timeoutMs;
+  const timeout =
+    typeof stored.timeoutMs === 'number' && Number.isInteger(stored.timeoutMs) ? stored.timeoutMs : DEFAULT_SETTINGS.timeoutMs;
   return {
     choice: known ? (stored.choice as string) : DEFAULT_SETTINGS.choice,
     customUrl,

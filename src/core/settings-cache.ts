@@ -80,7 +80,8 @@ function readEntry(value: unknown): CacheEntry | null {
   if (typeof discovery !== 'object' || discovery === null || discovery.status !== 'found') return null;
   if (!Array.isArray(discovery.alternatives) || typeof discovery.badge !== 'object' || discovery.badge === null) return null;
   const sides = [discovery.incoming, discovery.outgoing];
-  if (sides.every((s) => s === null) || !sides.every((s) => s === null || isSetting(s)) || !discovery.alternatives.every(isSetting)) return null;
+  if (sides.every((s) => s === null) || !sides.every((s) => s === null || isSetting(s)) || !discovery.alternatives.every(isSetting))
+    return null;
   return entry as CacheEntry;
 }
 

@@ -22,7 +22,9 @@ describe('formatTable transport lines', () => {
       tlsRpt: { status: 'error', reason: 'tls-rpt-lookup-failed', detail: 'SERVFAIL for _smtp._tls.example.test' },
       dane: [{ host: 'smtp.example.test', port: 25, source: 'mx', status: 'error', reason: 'dane-lookup-failed', detail: 'SERVFAIL' }],
     });
-    expect(table).toContain('MTA-STS   could not be checked: The _mta-sts TXT record could not be looked up. [SERVFAIL for _mta-sts.example.test]');
+    expect(table).toContain(
+      'MTA-STS   could not be checked: The _mta-sts TXT record could not be looked up. [SERVFAIL for _mta-sts.example.test]',
+    );
     expect(table).toContain('TLS-RPT   could not be checked: The TLS-RPT record could not be looked up.');
     expect(table).toContain('_25._tcp.smtp.example.test: could not be checked: The TLSA records could not be looked up. [SERVFAIL]');
     expect(table).toContain('- MTA-STS could not be checked');
@@ -32,7 +34,14 @@ describe('formatTable transport lines', () => {
   test('RFC 8461 §3.3: a cached policy applied while the TXT record is gone is marked cached, with the live outcome', async () => {
     const table = await tableWith({
       mtaSts: {
-        status: 'valid', id: '1', mode: 'enforce', maxAge: 86400, mx: ['smtp.example.test'], mxHosts: ['smtp.example.test'], mxMismatch: [], fromCache: true,
+        status: 'valid',
+        id: '1',
+        mode: 'enforce',
+        maxAge: 86400,
+        mx: ['smtp.example.test'],
+        mxHosts: ['smtp.example.test'],
+        mxMismatch: [],
+        fromCache: true,
         live: { status: 'absent' },
       },
       tlsRpt: { status: 'absent' },

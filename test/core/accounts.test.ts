@@ -26,7 +26,10 @@ describe('planAccount', () => {
   });
 
   test('RFC 6186 §6: unverified needs confirmation', async () => {
-    const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+    const outside = [
+      srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'),
+      srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test'),
+    ];
     const discovery = await discoverIn(outside, 'a@example.test', { ad: false });
     const seen = shown('a@example.test', { ...shownIn, hostname: 'imap.provider.test' }, { ...shownOut, hostname: 'smtp.provider.test' });
     expect(planAccount(discovery, seen, false)).toEqual({ ok: false, reason: 'account-unverified' });
@@ -40,11 +43,17 @@ describe('planAccount', () => {
     { name: 'another address', change: { address: 'bob@example.test' } },
   ] as const)('RFC 6186 §6: a plan that differs from what was shown ($name) is refused', async ({ change }) => {
     const discovery = await discoverIn(both, 'a@example.test');
-    expect(planAccount(discovery, { ...shown('a@example.test'), ...change }, true)).toEqual({ ok: false, reason: 'account-settings-changed' });
+    expect(planAccount(discovery, { ...shown('a@example.test'), ...change }, true)).toEqual({
+      ok: false,
+      reason: 'account-settings-changed',
+    });
   });
 
   test('no account without both an incoming and an outgoing server', async () => {
-    expect(planAccount(await discoverIn([both[0]!]), shown('alice@example.test'), true)).toEqual({ ok: false, reason: 'account-incomplete' });
+    expect(planAccount(await discoverIn([both[0]!]), shown('alice@example.test'), true)).toEqual({
+      ok: false,
+      reason: 'account-incomplete',
+    });
   });
 });
 
@@ -60,11 +69,31 @@ describe('chooseLogin', () => {
 
 describe('assessServer', () => {
   test.each([
-    { name: 'matches the published implicit TLS server', server: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const }, weak: [] },
-    { name: 'STARTTLS while implicit TLS is offered (RFC 8314 §5.1)', server: { protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' as const }, weak: ['weak-starttls-while-tls-offered'] },
-    { name: 'a host the domain does not publish', server: { protocol: 'imap', hostname: 'mail.other.test', port: 993, security: 'tls' as const }, weak: ['weak-host-not-in-srv'] },
-    { name: 'plain text', server: { protocol: 'imap', hostname: `IMAP.${D}.`, port: 143, security: 'plain' as const }, weak: ['weak-plaintext'] },
-    { name: 'SMTP on the published submission server', server: { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' as const }, weak: [] },
+    {
+      name: 'matches the published implicit TLS server',
+      server: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const },
+      weak: [],
+    },
+    {
+      name: 'STARTTLS while implicit TLS is offered (RFC 8314 §5.1)',
+      server: { protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' as const },
+      weak: ['weak-starttls-while-tls-offered'],
+    },
+    {
+      name: 'a host the domain does not publish',
+      server: { protocol: 'imap', hostname: 'mail.other.test', port: 993, security: 'tls' as const },
+      weak: ['weak-host-not-in-srv'],
+    },
+    {
+      name: 'plain text',
+      server: { protocol: 'imap', hostname: `IMAP.${D}.`, port: 143, security: 'plain' as const },
+      weak: ['weak-plaintext'],
+    },
+    {
+      name: 'SMTP on the published submission server',
+      server: { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' as const },
+      weak: [],
+    },
   ])('$name', async ({ server, weak }) => {
     expect(assessServer(server, await discoverIn(both))).toEqual(weak);
   });
@@ -76,7 +105,9 @@ describe('proposeUpdate', () => {
     const discovery = await discoverIn([...both, srv(`_pop3s._tcp.${D}`, 0, 1, 995, `pop.${D}`)]);
     const weakPop = { protocol: 'pop3', hostname: `pop.${D}`, port: 110, security: 'starttls' as const };
     expect(proposeUpdate(weakPop, null, discovery)).toEqual({
-      incoming: expect.objectContaining({ protocol: 'pop3', hostname: `pop.${D}`, port: 995, security: 'tls' }), outgoing: null, verified: true,
+      incoming: expect.objectContaining({ protocol: 'pop3', hostname: `pop.${D}`, port: 995, security: 'tls' }),
+      outgoing: null,
+      verified: true,
     });
     const fine = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const };
     expect(proposeUpdate(fine, { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' }, discovery)).toBeNull();
@@ -84,7 +115,10 @@ describe('proposeUpdate', () => {
 });
 
 describe('RFC 6186 §6: unverified published servers are no yardstick', () => {
-  const spoofed = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.attacker.test')];
+  const spoofed = [
+    srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'),
+    srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.attacker.test'),
+  ];
   const own = { protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' as const };
 
   test('an account on its own domain is not "weaker" than servers nothing vouches for', async () => {
@@ -96,7 +130,11 @@ describe('RFC 6186 §6: unverified published servers are no yardstick', () => {
   test('they are offered only as unverified, never as an improvement', async () => {
     const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
     const discovery = await discoverIn(spoofed, 'a@example.test', { ad: false });
-    expect(proposeUpdate(own, null, discovery)).toMatchObject({ incoming: { hostname: 'imap.attacker.test' }, outgoing: null, verified: false });
+    expect(proposeUpdate(own, null, discovery)).toMatchObject({
+      incoming: { hostname: 'imap.attacker.test' },
+      outgoing: null,
+      verified: false,
+    });
   });
 
   test('with DNSSEC they vouch: the same account is weaker, and the move is verified', async () => {
@@ -109,7 +147,11 @@ describe('RFC 6186 §6: unverified published servers are no yardstick', () => {
   test.each([
     { name: 'in the domain', server: own, level: 'starttls' },
     { name: 'plain text', server: { ...own, security: 'plain' as const }, level: 'none' },
-    { name: 'outside the domain, unpublished', server: { ...own, hostname: 'mail.elsewhere.test', security: 'tls' as const }, level: 'unverified' },
+    {
+      name: 'outside the domain, unpublished',
+      server: { ...own, hostname: 'mail.elsewhere.test', security: 'tls' as const },
+      level: 'unverified',
+    },
   ])('accountLevel: $name', async ({ server, level }) => {
     expect(accountLevel([server], await discoverIn(spoofed, 'a@example.test', { ad: false }))).toBe(level);
   });

@@ -43,7 +43,13 @@ describe('resolver settings', () => {
   });
 
   test('the chosen resolver first, then (with fallback) the other presets, never twice', () => {
-    const custom = { choice: 'custom', customUrl: 'https://dns.example/dns-query', fallback: true, timeoutMs: 5000, useInAccountSetup: true };
+    const custom = {
+      choice: 'custom',
+      customUrl: 'https://dns.example/dns-query',
+      fallback: true,
+      timeoutMs: 5000,
+      useInAccountSetup: true,
+    };
     expect(resolverList(custom)).toEqual(['https://dns.example/dns-query', ...RESOLVER_PRESETS.map((p) => p.url)]);
     expect(resolverList({ ...custom, fallback: false })).toEqual(['https://dns.example/dns-query']);
     const google = resolverList({ ...DEFAULT_SETTINGS, choice: 'google' });

@@ -34,12 +34,30 @@ describe('srv-autoconfig CLI (docs/interfaces.md)', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const json = JSON.parse(run.stdout);
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['address', 'domain', 'incoming', 'outgoing', 'alternatives', 'notOffered', 'badge', 'transport', 'timing']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['address', 'domain', 'incoming', 'outgoing', 'alternatives', 'notOffered', 'badge', 'transport', 'timing']),
+    );
     expect(json).toMatchObject({
       address: 'alice@example.test',
       domain: 'example.test',
-      incoming: { protocol: 'imap', hostname: 'imap.example.test', port: 993, security: 'tls', usernames: ['alice@example.test', 'alice'], inDomain: true, dnssec: true },
-      outgoing: { protocol: 'smtp', hostname: 'smtp.example.test', port: 465, security: 'tls', usernames: ['alice@example.test', 'alice'], inDomain: true, dnssec: true },
+      incoming: {
+        protocol: 'imap',
+        hostname: 'imap.example.test',
+        port: 993,
+        security: 'tls',
+        usernames: ['alice@example.test', 'alice'],
+        inDomain: true,
+        dnssec: true,
+      },
+      outgoing: {
+        protocol: 'smtp',
+        hostname: 'smtp.example.test',
+        port: 465,
+        security: 'tls',
+        usernames: ['alice@example.test', 'alice'],
+        inDomain: true,
+        dnssec: true,
+      },
       notOffered: ['_pop3._tcp'],
       badge: { level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
       transport: null,
@@ -54,10 +72,25 @@ describe('srv-autoconfig CLI (docs/interfaces.md)', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.transport).toEqual({
-      mtaSts: { status: 'valid', id: '20261123T01', mode: 'enforce', maxAge: 86400, mx: ['smtp.example.test'], mxHosts: ['smtp.example.test'], mxMismatch: [], fromCache: false },
+      mtaSts: {
+        status: 'valid',
+        id: '20261123T01',
+        mode: 'enforce',
+        maxAge: 86400,
+        mx: ['smtp.example.test'],
+        mxHosts: ['smtp.example.test'],
+        mxMismatch: [],
+        fromCache: false,
+      },
       tlsRpt: { status: 'valid', rua: ['mailto:tlsrpt@example.test'] },
       dane: [
-        { host: 'imap.example.test', port: 993, source: 'incoming', status: 'valid', records: [expect.objectContaining({ usage: 3, selector: 1, matchingType: 1 })] },
+        {
+          host: 'imap.example.test',
+          port: 993,
+          source: 'incoming',
+          status: 'valid',
+          records: [expect.objectContaining({ usage: 3, selector: 1, matchingType: 1 })],
+        },
         { host: 'smtp.example.test', port: 465, source: 'outgoing', status: 'valid', records: [expect.objectContaining({ usage: 3 })] },
         { host: 'smtp.example.test', port: 25, source: 'mx', status: 'valid', records: [expect.objectContaining({ usage: 3 })] },
       ],
@@ -83,7 +116,11 @@ describe('srv-autoconfig CLI (docs/interfaces.md)', () => {
     { name: 'an address without @', args: ['alice.example.test'], message: /invalid address "alice\.example\.test".*address-missing-at/ },
     { name: 'a numeric domain', args: ['a@127.0.0.1'], message: /domain-numeric/ },
     { name: 'no address', args: [], message: /address is required/ },
-    { name: 'a plain-http resolver', args: ['a@example.test', '--doh', 'http://127.0.0.1/dns-query'], message: /must start with https:\/\// },
+    {
+      name: 'a plain-http resolver',
+      args: ['a@example.test', '--doh', 'http://127.0.0.1/dns-query'],
+      message: /must start with https:\/\//,
+    },
     { name: 'a URI template without dns', args: ['a@example.test', '--doh', 'https://127.0.0.1/dns-query{?name}'], message: /\{\?dns\}/ },
     { name: 'a bad time-out', args: ['a@example.test', '--timeout', 'soon'], message: /--timeout/ },
     { name: 'an unknown option', args: ['a@example.test', '--frobnicate'], message: /frobnicate/ },

@@ -40,24 +40,41 @@ describe('hostile DoH server', () => {
     { how: 'redirect-http', reason: 'http-status', says: 'HTTP 301 for _imaps._tcp.plain.test' },
     { how: 'other-question', reason: 'question-mismatch', says: '_imaps._tcp.plain.test: answer is for _imaps._tcp.evil.test type 33' },
     { how: 'truncated', reason: 'truncated', says: '_imaps._tcp.plain.test: TC bit set' },
-  ] as { how: Misbehaviour; reason: string; says: string }[])('$how: a clear error ($reason) naming the resolver; the next resolver answers', async ({ how, reason, says }) => {
-    const alone = platform([hostile.url(how)]);
-    const started = Date.now();
-    // The detail names the resolver, the label and what was wrong, in one line.
-    expect(await lookup(Q, alone.options, alone.platform)).toEqual({ status: 'error', reason, resolver: hostile.url(how), name: Q.name, detail: `${hostile.url(how)}: ${says}` });
-    expect(Date.now() - started).toBeLessThan(3000);
+  ] as { how: Misbehaviour; reason: string; says: string }[])(
+    '$how: a clear error ($reason) naming the resolver; the next resolver answers',
+    async ({ how, reason, says }) => {
+      const alone = platform([hostile.url(how)]);
+      const started = Date.now();
+      // The detail names the resolver, the label and what was wrong, in one line.
+      expect(await lookup(Q, alone.options, alone.platform)).toEqual({
+        status: 'error',
+        reason,
+        resolver: hostile.url(how),
+        name: Q.name,
+        detail: `${hostile.url(how)}: ${says}`,
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
 
-    const fallback = platform([hostile.url(how), real]);
-    const result = await discover(address('alice@plain.test'), fallback.options, fallback.platform);
-    expect(result).toMatchObject({ status: 'found', incoming: { hostname: 'mail.plain.test' }, dnssec: false });
-  });
+      const fallback = platform([hostile.url(how), real]);
+      const result = await discover(address('alice@plain.test'), fallback.options, fallback.platform);
+      expect(result).toMatchObject({ status: 'found', incoming: { hostname: 'mail.plain.test' }, dnssec: false });
+    },
+  );
 
   test('a refused stream (GOAWAY) is sent once more on a new connection, as RFC 9113 §8.7 allows', async () => {
     const once = platform([hostile.url('refuse-once')]);
-    expect(await lookup(Q, once.options, once.platform)).toMatchObject({ status: 'answer', ad: false, records: [{ data: { target: 'mail.plain.test' } }] });
+    expect(await lookup(Q, once.options, once.platform)).toMatchObject({
+      status: 'answer',
+      ad: false,
+      records: [{ data: { target: 'mail.plain.test' } }],
+    });
     const always = platform([hostile.url('refuse-always')]);
     const started = Date.now();
-    expect(await lookup(Q, always.options, always.platform)).toMatchObject({ status: 'error', reason: 'network', detail: expect.stringContaining('REFUSED_STREAM') });
+    expect(await lookup(Q, always.options, always.platform)).toMatchObject({
+      status: 'error',
+      reason: 'network',
+      detail: expect.stringContaining('REFUSED_STREAM'),
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -78,7 +95,8 @@ describe('hostile DoH server', () => {
     expect(hostile.connections() - before).toBe(1);
   });
 
-  test('a resolver whose certificate nobody vouched for is refused, so its forged AD never counts (AD is believed only over an authenticated channel to the configured resolver: docs/trust.md)', async () => {
+  // AD is believed only over an authenticated channel to the configured resolver (docs/trust.md).
+  test('a resolver whose certificate nobody vouched for is refused, so its forged AD never counts', async () => {
     const alone = platform([untrusted.url('forged-ad')]);
     expect(await lookup(Q, alone.options, alone.platform)).toMatchObject({ status: 'error', reason: 'network' });
 
@@ -91,6 +109,10 @@ describe('hostile DoH server', () => {
 
   test('a plain-http resolver is refused before any query', async () => {
     const alone = platform(['http://127.0.0.1:1/dns-query']);
-    expect(await lookup(Q, alone.options, alone.platform)).toMatchObject({ status: 'error', reason: 'network', detail: expect.stringContaining('refusing http:') });
+    expect(await lookup(Q, alone.options, alone.platform)).toMatchObject({
+      status: 'error',
+      reason: 'network',
+      detail: expect.stringContaining('refusing http:'),
+    });
   });
 });

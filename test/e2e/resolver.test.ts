@@ -42,7 +42,11 @@ describe.each(['GET', 'POST'] as const)('real resolver over %s', (method) => {
 
   test('a CNAME chain in the answer is followed, and the answer stays validated', async () => {
     const result = await lookup({ name: '_imaps._tcp.cname.test', type: 'SRV' }, options(method), node.platform);
-    expect(result).toMatchObject({ status: 'answer', ad: true, records: [{ name: 'imaps-real.cname.test', data: { target: 'imap.cname.test' } }] });
+    expect(result).toMatchObject({
+      status: 'answer',
+      ad: true,
+      records: [{ name: 'imaps-real.cname.test', data: { target: 'imap.cname.test' } }],
+    });
   });
 });
 
@@ -94,17 +98,76 @@ describe('discovery against the real resolver', () => {
   });
 
   test.each([
-    { who: 'alice@example.test', incoming: ['imap', 'imap.example.test', 993, 'tls'], outgoing: ['smtp.example.test', 465, 'tls'], level: 'tls', dnssec: true },
-    { who: 'bob@starttls.test', incoming: ['imap', 'mail.starttls.test', 143, 'starttls'], outgoing: ['mail.starttls.test', 587, 'starttls'], level: 'starttls', dnssec: true },
-    { who: 'c@pop.test', incoming: ['pop3', 'mail.pop.test', 995, 'tls'], outgoing: ['mail.pop.test', 465, 'tls'], level: 'tls', dnssec: true },
-    { who: 'd@tie.test', incoming: ['imap', 'imap.tie.test', 993, 'tls'], outgoing: ['smtp.tie.test', 465, 'tls'], level: 'tls', dnssec: true },
-    { who: 'e@hosted.test', incoming: ['imap', 'imap.provider.test', 993, 'tls'], outgoing: ['smtp.provider.test', 465, 'tls'], level: 'tls', dnssec: true },
-    { who: 'f@outside.test', incoming: ['imap', 'imap.provider.test', 993, 'tls'], outgoing: ['smtp.provider.test', 465, 'tls'], level: 'unverified', dnssec: false },
-    { who: 'g@plain.test', incoming: ['imap', 'mail.plain.test', 993, 'tls'], outgoing: ['mail.plain.test', 465, 'tls'], level: 'tls', dnssec: false },
-    { who: 'j@cname.test', incoming: ['imap', 'imap.cname.test', 993, 'tls'], outgoing: ['smtp.cname.test', 465, 'tls'], level: 'tls', dnssec: true },
-    { who: 'l@denial.test', incoming: ['imap', 'imap.denial.test', 993, 'tls'], outgoing: ['smtp.denial.test', 465, 'tls'], level: 'tls',
-      dnssec: true },
-    { who: 'k@mixed.test', incoming: ['imap', 'imap.mixed.test', 993, 'tls'], outgoing: ['smtp.mixed.test', 587, 'starttls'], level: 'starttls', dnssec: true },
+    {
+      who: 'alice@example.test',
+      incoming: ['imap', 'imap.example.test', 993, 'tls'],
+      outgoing: ['smtp.example.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'bob@starttls.test',
+      incoming: ['imap', 'mail.starttls.test', 143, 'starttls'],
+      outgoing: ['mail.starttls.test', 587, 'starttls'],
+      level: 'starttls',
+      dnssec: true,
+    },
+    {
+      who: 'c@pop.test',
+      incoming: ['pop3', 'mail.pop.test', 995, 'tls'],
+      outgoing: ['mail.pop.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'd@tie.test',
+      incoming: ['imap', 'imap.tie.test', 993, 'tls'],
+      outgoing: ['smtp.tie.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'e@hosted.test',
+      incoming: ['imap', 'imap.provider.test', 993, 'tls'],
+      outgoing: ['smtp.provider.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'f@outside.test',
+      incoming: ['imap', 'imap.provider.test', 993, 'tls'],
+      outgoing: ['smtp.provider.test', 465, 'tls'],
+      level: 'unverified',
+      dnssec: false,
+    },
+    {
+      who: 'g@plain.test',
+      incoming: ['imap', 'mail.plain.test', 993, 'tls'],
+      outgoing: ['mail.plain.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: false,
+    },
+    {
+      who: 'j@cname.test',
+      incoming: ['imap', 'imap.cname.test', 993, 'tls'],
+      outgoing: ['smtp.cname.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'l@denial.test',
+      incoming: ['imap', 'imap.denial.test', 993, 'tls'],
+      outgoing: ['smtp.denial.test', 465, 'tls'],
+      level: 'tls',
+      dnssec: true,
+    },
+    {
+      who: 'k@mixed.test',
+      incoming: ['imap', 'imap.mixed.test', 993, 'tls'],
+      outgoing: ['smtp.mixed.test', 587, 'starttls'],
+      level: 'starttls',
+      dnssec: true,
+    },
   ])('$who → $level', async ({ who, incoming, outgoing, level, dnssec }) => {
     const result = await discover(address(who), options(), node.platform);
     expect([result.incoming?.protocol, result.incoming?.hostname, result.incoming?.port, result.incoming?.security]).toEqual(incoming);

@@ -32,7 +32,14 @@ describe('RFC 8461 MTA-STS against the real resolver and policy server', () => {
   });
 
   test('RFC 8461 §4.1: testing mode with a wildcard mx matching one label; TXT split into two strings (§3.1)', async () => {
-    expect((await transportOf('testing.sts.test')).mtaSts).toMatchObject({ status: 'valid', id: 'abc123', mode: 'testing', mx: ['*.testing.sts.test'], mxHosts: ['mail.testing.sts.test'], mxMismatch: [] });
+    expect((await transportOf('testing.sts.test')).mtaSts).toMatchObject({
+      status: 'valid',
+      id: 'abc123',
+      mode: 'testing',
+      mx: ['*.testing.sts.test'],
+      mxHosts: ['mail.testing.sts.test'],
+      mxMismatch: [],
+    });
   });
 
   test('RFC 8461 §3.2: mode none needs no mx, and a last line without newline is read', async () => {
@@ -59,13 +66,22 @@ describe('RFC 8461 MTA-STS against the real resolver and policy server', () => {
     expect(mtaSts.status === 'error' && mtaSts.detail).toMatch(/mta-sts\.badcert\.sts\.test.*(altname|Hostname|certificate)/i);
   });
 
-  test('RFC 8461 §3.1: a tab between the fields of the real TXT record is white space; a NUL in a value is invalid, shown escaped', async () => {
+  test('RFC 8461 §3.1: a tab between TXT record fields is white space; a NUL in a value is invalid, shown escaped', async () => {
     expect((await transportOf('tab.sts.test')).mtaSts).toMatchObject({ status: 'valid', id: 'tab1', mode: 'enforce' });
-    expect((await transportOf('nul.sts.test')).mtaSts).toEqual({ status: 'invalid', reason: 'mta-sts-txt-syntax', detail: 'v=STSv1; id=1; x=a\\000b;' });
+    expect((await transportOf('nul.sts.test')).mtaSts).toEqual({
+      status: 'invalid',
+      reason: 'mta-sts-txt-syntax',
+      detail: 'v=STSv1; id=1; x=a\\000b;',
+    });
   });
 
   test('RFC 8461 §4.1: an MX host outside the mx patterns is reported as a mismatch', async () => {
-    expect((await transportOf('mismatch.sts.test')).mtaSts).toMatchObject({ status: 'valid', mode: 'enforce', mxHosts: ['mail.elsewhere.test'], mxMismatch: ['mail.elsewhere.test'] });
+    expect((await transportOf('mismatch.sts.test')).mtaSts).toMatchObject({
+      status: 'valid',
+      mode: 'enforce',
+      mxHosts: ['mail.elsewhere.test'],
+      mxMismatch: ['mail.elsewhere.test'],
+    });
   });
 
   test('no _mta-sts record: absent, and no policy fetch is tried', async () => {
@@ -78,9 +94,20 @@ describe('RFC 8461 MTA-STS against the real resolver and policy server', () => {
   test('RFC 8461 §5.1: the policy is cached by id for max_age; a changed id fetches it again', async () => {
     let fetched = 0;
     const storage = memoryStorage();
-    const platform: Platform = { ...node.platform, storage, fetchPolicy: (url, request) => { fetched++; return node.platform.fetchPolicy(url, request); } };
+    const platform: Platform = {
+      ...node.platform,
+      storage,
+      fetchPolicy: (url, request) => {
+        fetched++;
+        return node.platform.fetchPolicy(url, request);
+      },
+    };
     // A policy cached under an older id: the TXT record's id differs, so it must be fetched anew.
-    await storage.set('mta-sts:enforce.sts.test', { id: 'old1', policy: { mode: 'testing', maxAge: 86400, mx: ['stale.test'] }, expiresAt: Date.now() + 86_400_000 });
+    await storage.set('mta-sts:enforce.sts.test', {
+      id: 'old1',
+      policy: { mode: 'testing', maxAge: 86400, mx: ['stale.test'] },
+      expiresAt: Date.now() + 86_400_000,
+    });
     expect((await transportOf('enforce.sts.test', platform)).mtaSts).toMatchObject({ status: 'valid', mode: 'enforce', fromCache: false });
     expect(fetched).toBe(1);
     expect((await transportOf('enforce.sts.test', platform)).mtaSts).toMatchObject({ status: 'valid', mode: 'enforce', fromCache: true });
@@ -90,7 +117,10 @@ describe('RFC 8461 MTA-STS against the real resolver and policy server', () => {
 
 describe('RFC 8460 TLS-RPT against the real resolver', () => {
   test('RFC 8460 §3: mailto: and https: report URIs', async () => {
-    expect((await transportOf('enforce.sts.test')).tlsRpt).toEqual({ status: 'valid', rua: ['mailto:tlsrpt@enforce.sts.test', 'https://reports.enforce.sts.test/tlsrpt'] });
+    expect((await transportOf('enforce.sts.test')).tlsRpt).toEqual({
+      status: 'valid',
+      rua: ['mailto:tlsrpt@enforce.sts.test', 'https://reports.enforce.sts.test/tlsrpt'],
+    });
   });
 
   test.each([
@@ -104,7 +134,11 @@ describe('RFC 8460 TLS-RPT against the real resolver', () => {
 
   test('RFC 8460 §3: a tab between the fields of the real TXT record is white space; a NUL in a value is invalid', async () => {
     expect((await transportOf('tab.sts.test')).tlsRpt).toEqual({ status: 'valid', rua: ['mailto:tlsrpt@tab.sts.test'] });
-    expect((await transportOf('nul.sts.test')).tlsRpt).toEqual({ status: 'invalid', reason: 'tls-rpt-syntax', detail: 'v=TLSRPTv1; x=a\\000b; rua=mailto:tlsrpt@nul.sts.test' });
+    expect((await transportOf('nul.sts.test')).tlsRpt).toEqual({
+      status: 'invalid',
+      reason: 'tls-rpt-syntax',
+      detail: 'v=TLSRPTv1; x=a\\000b; rua=mailto:tlsrpt@nul.sts.test',
+    });
   });
 
   test('RFC 8460 §3: no record is absent', async () => {
@@ -115,36 +149,69 @@ describe('RFC 8460 TLS-RPT against the real resolver', () => {
 describe('DANE against the real resolver', () => {
   test('RFC 7672 §2.2: TLSA for the MX host on port 25, DNSSEC-validated, is valid', async () => {
     expect((await transportOf('example.test')).dane).toEqual([
-      { host: 'smtp.example.test', port: 25, source: 'mx', status: 'valid', records: [{ usage: 3, selector: 1, matchingType: 1, data: '8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1' }] },
+      {
+        host: 'smtp.example.test',
+        port: 25,
+        source: 'mx',
+        status: 'valid',
+        records: [{ usage: 3, selector: 1, matchingType: 1, data: '8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1' }],
+      },
     ]);
   });
 
   test('RFC 7673 §3: TLSA for a chosen SRV target in a signed zone is valid; without DNSSEC it is insecure', async () => {
-    const signed = await startTransportChecks(host('example.test'), doh, node.platform).finish([{ host: 'imap.example.test', port: 993, dnssec: true, source: 'incoming' }]);
+    const signed = await startTransportChecks(host('example.test'), doh, node.platform).finish([
+      { host: 'imap.example.test', port: 993, dnssec: true, source: 'incoming' },
+    ]);
     expect(signed.dane[0]).toMatchObject({ host: 'imap.example.test', port: 993, status: 'valid' });
-    const unsigned = await startTransportChecks(host('plain.test'), doh, node.platform).finish([{ host: 'mail.plain.test', port: 993, dnssec: false, source: 'incoming' }]);
-    expect(unsigned.dane[0]).toMatchObject({ host: 'mail.plain.test', port: 993, status: 'insecure', records: [expect.objectContaining({ usage: 3 })] });
+    const unsigned = await startTransportChecks(host('plain.test'), doh, node.platform).finish([
+      { host: 'mail.plain.test', port: 993, dnssec: false, source: 'incoming' },
+    ]);
+    expect(unsigned.dane[0]).toMatchObject({
+      host: 'mail.plain.test',
+      port: 993,
+      status: 'insecure',
+      records: [expect.objectContaining({ usage: 3 })],
+    });
   });
 
   test('RFC 7673 §3: a validated TLSA under an SRV answer that was not validated is insecure', async () => {
-    const result = await startTransportChecks(host('example.test'), doh, node.platform).finish([{ host: 'imap.example.test', port: 993, dnssec: false, source: 'incoming' }]);
+    const result = await startTransportChecks(host('example.test'), doh, node.platform).finish([
+      { host: 'imap.example.test', port: 993, dnssec: false, source: 'incoming' },
+    ]);
     expect(result.dane[0]).toMatchObject({ status: 'insecure' });
   });
 
   test('RFC 7672 §2.2.2: an MX host whose CNAME leads to an unsigned address: its validated TLSA is insecure', async () => {
     expect((await transportOf('daneinsecure.sts.test')).dane).toEqual([
-      { host: 'mx.daneinsecure.sts.test', port: 25, source: 'mx', status: 'insecure', reason: 'dane-address-insecure', records: [expect.objectContaining({ usage: 3 })] },
+      {
+        host: 'mx.daneinsecure.sts.test',
+        port: 25,
+        source: 'mx',
+        status: 'insecure',
+        reason: 'dane-address-insecure',
+        records: [expect.objectContaining({ usage: 3 })],
+      },
     ]);
   });
 
   test('RFC 7672 §2.2.2: a secure CNAME is expanded: the TLSA of its target counts', async () => {
     expect((await transportOf('daneexpand.sts.test')).dane).toEqual([
-      { host: 'mx.daneexpand.sts.test', port: 25, source: 'mx', status: 'valid', tlsaBase: 'smtp.example.test', records: [expect.objectContaining({ usage: 3 })] },
+      {
+        host: 'mx.daneexpand.sts.test',
+        port: 25,
+        source: 'mx',
+        status: 'valid',
+        tlsaBase: 'smtp.example.test',
+        records: [expect.objectContaining({ usage: 3 })],
+      },
     ]);
   });
 
   test('no TLSA is absent', async () => {
-    const result = await startTransportChecks(host('pop.test'), doh, node.platform).finish([{ host: 'mail.pop.test', port: 995, dnssec: true, source: 'incoming' }]);
+    const result = await startTransportChecks(host('pop.test'), doh, node.platform).finish([
+      { host: 'mail.pop.test', port: 995, dnssec: true, source: 'incoming' },
+    ]);
     expect(result.dane).toEqual([{ host: 'mail.pop.test', port: 995, source: 'incoming', status: 'absent' }]);
   });
 });

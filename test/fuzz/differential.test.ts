@@ -24,13 +24,27 @@ function present(r: ResourceRecord): string {
   const name = (n: string): string => (n === '.' ? '.' : `${n}.`);
   const rdata = (() => {
     switch (d.type) {
-      case 'SRV': return `SRV ${d.priority} ${d.weight} ${d.port} ${name(d.target)}`;
-      case 'MX': return `MX ${d.preference} ${name(d.exchange)}`;
-      case 'CNAME': return `CNAME ${name(d.target)}`;
-      case 'A': return `A ${d.address}`;
-      case 'TLSA': return `TLSA ${d.usage} ${d.selector} ${d.matchingType} ${hex(d.data)}`;
-      case 'TXT': return `TXT ${d.strings.map((s) => `"${Buffer.from(s).toString('latin1').replace(/["\\]/g, (c) => `\\${c}`)}"`).join(' ')}`;
-      default: return d.type === 'other' ? `TYPE${d.code}` : `${d.type} ${d.address}`;
+      case 'SRV':
+        return `SRV ${d.priority} ${d.weight} ${d.port} ${name(d.target)}`;
+      case 'MX':
+        return `MX ${d.preference} ${name(d.exchange)}`;
+      case 'CNAME':
+        return `CNAME ${name(d.target)}`;
+      case 'A':
+        return `A ${d.address}`;
+      case 'TLSA':
+        return `TLSA ${d.usage} ${d.selector} ${d.matchingType} ${hex(d.data)}`;
+      case 'TXT':
+        return `TXT ${d.strings
+          .map(
+            (s) =>
+              `"${Buffer.from(s)
+                .toString('latin1')
+                .replace(/["\\]/g, (c) => `\\${c}`)}"`,
+          )
+          .join(' ')}`;
+      default:
+        return d.type === 'other' ? `TYPE${d.code}` : `${d.type} ${d.address}`;
     }
   })();
   return `${name(r.name)} ${r.ttl} IN ${rdata}`.toLowerCase();

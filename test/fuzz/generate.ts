@@ -44,7 +44,12 @@ export function validCase(random: Random): FuzzCase {
     let data: unknown;
     switch (type) {
       case 'SRV': {
-        const [p, w, port, target] = [int(random, 65536), int(random, 65536), 1 + int(random, 65535), random() < 0.1 ? '.' : hostname(random)];
+        const [p, w, port, target] = [
+          int(random, 65536),
+          int(random, 65536),
+          1 + int(random, 65535),
+          random() < 0.1 ? '.' : hostname(random),
+        ];
         rdata = srvRdata(p, w, port, wireName(target));
         data = { type, priority: p, weight: w, port, target };
         break;
@@ -83,29 +88,97 @@ export function validCase(random: Random): FuzzCase {
   return { kind: 'valid', question: q, bytes: bytes(message), expected };
 }
 
-/** The named mutations of DESIGN's hostile-input list, applied to a valid message. */
+/** The named hostile-input mutations (docs/threat-model.md), applied to a valid message. */
 export const MUTATIONS: Record<string, (m: number[], random: Random) => number[]> = {
   truncate: (m, r) => m.slice(0, 12 + int(r, Math.max(1, m.length - 12))),
   'junk-after': (m, r) => [...m, ...[...Array(1 + int(r, 20))].map(() => int(r, 256))],
   'flip-bits': (m, r) => m.map((b, i) => (i >= 2 && r() < 3 / m.length ? b ^ (1 << int(r, 8)) : b)),
   'overwrite-bytes': (m, r) => m.map((b, i) => (i >= 12 && r() < 2 / m.length ? int(r, 256) : b)),
-  'wrong-counts': (m, r) => { const c = [...m]; c[4 + 2 * int(r, 4) + 1] = int(r, 256); return c; },
-  'qdcount-2': (m) => { const c = [...m]; c[5] = 2; return c; },
-  'tc-set': (m) => { const c = [...m]; c[2]! |= 0x02; return c; },
-  'qr-clear': (m) => { const c = [...m]; c[2]! &= 0x7f; return c; },
-  'id-nonzero': (m, r) => { const c = [...m]; c[1] = 1 + int(r, 255); return c; },
-  'forward-pointer': (m, r) => { const c = [...m]; const at = 12 + int(r, Math.max(1, c.length - 14)); c[at] = 0xc0 | int(r, 0x40); c[at + 1] = int(r, 256); return c; },
+  'wrong-counts': (m, r) => {
+    const c = [...m];
+    c[4 + 2 * int(r, 4) + 1] = int(r, 256);
+    return c;
+  },
+  'qdcount-2': (m) => {
+    const c = [...m];
+    c[5] = 2;
+    return c;
+  },
+  'tc-set': (m) => {
+    const c = [...m];
+    c[2]! |= 0x02;
+    return c;
+  },
+  'qr-clear': (m) => {
+    const c = [...m];
+    c[2]! &= 0x7f;
+    return c;
+  },
+  'id-nonzero': (m, r) => {
+    const c = [...m];
+    c[1] = 1 + int(r, 255);
+    return c;
+  },
+  'forward-pointer': (m, r) => {
+    const c = [...m];
+    const at = 12 + int(r, Math.max(1, c.length - 14));
+    c[at] = 0xc0 | int(r, 0x40);
+    c[at + 1] = int(r, 256);
+    return c;
+  },
   // One more answer whose owner name is a pointer to itself.
-  'pointer-loop': (m) => { const c = [...m]; c[7]! += 1; const at = c.length; return [...c, 0xc0 | (at >> 8), at & 0xff, ...u16(33), ...u16(1), 0, 0, 0, 60, ...u16(0)]; },
-  'label-over-63': (m, r) => { const c = [...m]; c[12] = 64 + int(r, 64); return c; },
-  'name-over-255': (m) => { const long = Array(5).fill('a'.repeat(60)).join('.'); return [...m.slice(0, 6), 0, 1, ...m.slice(8, 12), ...question('_imaps._tcp.example.test'), ...rr(wireName(long), 33, srvRdata(0, 0, 1, wireName('a.test')))]; },
-  'huge-rdlength': (m, r) => { const c = [...m]; const at = c.length - 3 - int(r, Math.max(1, c.length - 30)); c[at] = 0xff; c[at + 1] = 0xff; return c; },
-  'ttl-top-bit': (m, r) => { const c = [...m]; for (let i = 12; i < c.length; i++) if (r() < 0.05) c[i]! |= 0x80; return c; },
-  'nul-in-label': (m, r) => { const c = [...m]; const at = 13 + int(r, Math.max(1, c.length - 13)); c[at] = r() < 0.5 ? 0 : 0x2e; return c; },
-  'rcode-random': (m, r) => { const c = [...m]; c[3] = (c[3]! & 0xf0) | int(r, 16); return c; },
+  'pointer-loop': (m) => {
+    const c = [...m];
+    c[7]! += 1;
+    const at = c.length;
+    return [...c, 0xc0 | (at >> 8), at & 0xff, ...u16(33), ...u16(1), 0, 0, 0, 60, ...u16(0)];
+  },
+  'label-over-63': (m, r) => {
+    const c = [...m];
+    c[12] = 64 + int(r, 64);
+    return c;
+  },
+  'name-over-255': (m) => {
+    const long = Array(5).fill('a'.repeat(60)).join('.');
+    return [
+      ...m.slice(0, 6),
+      0,
+      1,
+      ...m.slice(8, 12),
+      ...question('_imaps._tcp.example.test'),
+      ...rr(wireName(long), 33, srvRdata(0, 0, 1, wireName('a.test'))),
+    ];
+  },
+  'huge-rdlength': (m, r) => {
+    const c = [...m];
+    const at = c.length - 3 - int(r, Math.max(1, c.length - 30));
+    c[at] = 0xff;
+    c[at + 1] = 0xff;
+    return c;
+  },
+  'ttl-top-bit': (m, r) => {
+    const c = [...m];
+    for (let i = 12; i < c.length; i++) if (r() < 0.05) c[i]! |= 0x80;
+    return c;
+  },
+  'nul-in-label': (m, r) => {
+    const c = [...m];
+    const at = 13 + int(r, Math.max(1, c.length - 13));
+    c[at] = r() < 0.5 ? 0 : 0x2e;
+    return c;
+  },
+  'rcode-random': (m, r) => {
+    const c = [...m];
+    c[3] = (c[3]! & 0xf0) | int(r, 16);
+    return c;
+  },
   empty: () => [],
   // The question section names another label than the one asked.
-  'wrong-question': (m) => { const c = [...m]; c[13] = 0x23; return c; },
+  'wrong-question': (m) => {
+    const c = [...m];
+    c[13] = 0x23;
+    return c;
+  },
   // The last record's RDATA loses its tail while RDLENGTH still claims it (TXT/TLSA cut short).
   'rdata-cut': (m, r) => m.slice(0, m.length - 1 - int(r, 8)),
   // Three more answers as RDLENGTH bounds them: an HINFO of one octet, an SRV, a private-type record.

@@ -13,7 +13,9 @@ const options = { seed: SEED, numRuns: NUM_RUNS };
 const platform = { toAscii: urlHostname };
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
-const domain = fc.tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.constantFrom('com', 'test', 'jp', 'xn--zckzah')).map(([ls, tld]) => [...ls, tld].join('.'));
+const domain = fc
+  .tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.constantFrom('com', 'test', 'jp', 'xn--zckzah'))
+  .map(([ls, tld]) => [...ls, tld].join('.'));
 const atom = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,10}$/);
 const localPart = fc.array(atom, { minLength: 1, maxLength: 3 }).map((as) => as.join('.'));
 

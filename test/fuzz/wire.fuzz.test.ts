@@ -153,7 +153,18 @@ describe(`fuzz: ${RUNS} DNS responses, seed ${SEED}, Node and browser builds`, (
     }
     expect(failures.slice(0, 5)).toEqual([]);
     // Every mutation that always breaks the message was refused every time.
-    for (const kind of ['qdcount-2', 'tc-set', 'qr-clear', 'id-nonzero', 'junk-after', 'pointer-loop', 'label-over-63', 'name-over-255', 'empty', 'wrong-question']) {
+    for (const kind of [
+      'qdcount-2',
+      'tc-set',
+      'qr-clear',
+      'id-nonzero',
+      'junk-after',
+      'pointer-loop',
+      'label-over-63',
+      'name-over-255',
+      'empty',
+      'wrong-question',
+    ]) {
       expect(seen.get(kind)?.accepted, kind).toBe(0);
       expect(seen.get(kind)?.refused, kind).toBeGreaterThan(0);
     }
@@ -165,7 +176,11 @@ describe(`fuzz: ${RUNS} DNS responses, seed ${SEED}, Node and browser builds`, (
     for (let i = 0; i < Math.min(RUNS / 20, 10_000); i++) {
       const c = random() < 0.3 ? validCase(random) : mutatedCase(random);
       const platform = testPlatform(async () => httpResponse(c.bytes));
-      const result = await lookup(c.question, { resolvers: ['https://a.example/dns-query', 'https://b.example/dns-query'], method: 'POST', timeoutMs: 1000 }, platform);
+      const result = await lookup(
+        c.question,
+        { resolvers: ['https://a.example/dns-query', 'https://b.example/dns-query'], method: 'POST', timeoutMs: 1000 },
+        platform,
+      );
       statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
       if (result.status === 'error') expect(result.detail).toMatch(/a\.example.*b\.example/);
       if (result.status === 'answer') expect(result.records.every((r) => r.data.type === c.question.type)).toBe(true);

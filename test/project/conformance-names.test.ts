@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+  );
 
 /** The first argument of every test(…) and test.each(…)(…) call: the test's name as written. */
 export function testNames(source: string): string[] {
@@ -30,7 +32,10 @@ export function testNames(source: string): string[] {
 const conformance = files(join('test', 'conformance'));
 
 test('the name finder sees plain and table-driven tests', () => {
-  expect(testNames("test('RFC 1 §2: a', () => {}); test.each([{ a: 1 }])('RFC 3 §4: $a', () => {});")).toEqual(['RFC 1 §2: a', 'RFC 3 §4: $a']);
+  expect(testNames("test('RFC 1 §2: a', () => {}); test.each([{ a: 1 }])('RFC 3 §4: $a', () => {});")).toEqual([
+    'RFC 1 §2: a',
+    'RFC 3 §4: $a',
+  ]);
 });
 
 test.each(conformance)('every test in %s starts with the RFC it checks', (file) => {

@@ -1,10 +1,12 @@
-// House style 1 and 5: src/core is pure (IO arrives through Platform) and dns-packet has one adapter.
+// docs/architecture.md: src/core is pure (IO arrives through Platform) and dns-packet has one adapter.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Code without comments and string contents, so a comment citing `fetch` does not count. */

@@ -1,11 +1,19 @@
-// House style 14: every manifest path exists (case-sensitively), en and ja carry the same messages,
+// every manifest path exists (case-sensitively), en and ja carry the same messages,
 // and every message the code asks for, and every reason code, has text.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const manifest = JSON.parse(readFileSync('manifest.json', 'utf8'));
-const locales = Object.fromEntries(['en', 'ja'].map((l) => [l, JSON.parse(readFileSync(`_locales/${l}/messages.json`, 'utf8')) as Record<string, { message: string; placeholders?: Record<string, unknown> }>]));
+const locales = Object.fromEntries(
+  ['en', 'ja'].map((l) => [
+    l,
+    JSON.parse(readFileSync(`_locales/${l}/messages.json`, 'utf8')) as Record<
+      string,
+      { message: string; placeholders?: Record<string, unknown> }
+    >,
+  ]),
+);
 
 /** True when `path` exists with exactly this case in every segment. */
 function existsExactly(path: string): boolean {
@@ -29,7 +37,9 @@ function manifestPaths(): string[] {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|html)$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.(ts|html)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('manifest', () => {
@@ -74,7 +84,8 @@ describe('_locales', () => {
   test('every $PLACEHOLDER$ used in a message is declared', () => {
     for (const [locale, messages] of Object.entries(locales)) {
       for (const [key, value] of Object.entries(messages)) {
-        for (const [, name] of value.message.matchAll(/\$(\w+)\$/g)) expect(value.placeholders, `${locale}:${key}`).toHaveProperty(name!.toLowerCase());
+        for (const [, name] of value.message.matchAll(/\$(\w+)\$/g))
+          expect(value.placeholders, `${locale}:${key}`).toHaveProperty(name!.toLowerCase());
       }
     }
   });
@@ -99,7 +110,8 @@ describe('_locales', () => {
     for (const level of ['tls', 'starttls', 'unverified', 'none']) {
       for (const prefix of ['badgeLevel_', 'badgeText_', 'badgeTitle_']) expect(locales.en).toHaveProperty(`${prefix}${level}`);
     }
-    for (const service of ['submissions', 'submission', 'imaps', 'imap', 'pop3s', 'pop3']) expect(locales.en).toHaveProperty(`service_${service}`);
+    for (const service of ['submissions', 'submission', 'imaps', 'imap', 'pop3s', 'pop3'])
+      expect(locales.en).toHaveProperty(`service_${service}`);
   });
 });
 

@@ -7,7 +7,9 @@ const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 
 test('only test/e2e uses what the global set-up provides (inject), so `--project unit` needs no resolver', () => {
-  const outside = files('test').filter((f) => f.endsWith('.ts') && !f.startsWith(join('test', 'e2e')) && !f.startsWith(join('test', 'support')));
+  const outside = files('test').filter(
+    (f) => f.endsWith('.ts') && !f.startsWith(join('test', 'e2e')) && !f.startsWith(join('test', 'support')),
+  );
   expect(outside.filter((f) => /\binject\(/.test(readFileSync(f, 'utf8')))).toEqual([]);
 });
 

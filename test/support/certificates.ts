@@ -25,7 +25,27 @@ export function issue(dir: string, stem: string, names: readonly string[], { sel
   } else {
     run(['req', ...ec, '-out', `${stem}.csr`, '-subj', `/CN=${stem}`]);
     writeFileSync(join(dir, `${stem}.ext`), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
-    run(['x509', '-req', '-in', `${stem}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', String(days), '-out', `${stem}.pem`, '-extfile', `${stem}.ext`]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      `${stem}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      String(days),
+      '-out',
+      `${stem}.pem`,
+      '-extfile',
+      `${stem}.ext`,
+    ]);
   }
-  return { key: readFileSync(join(dir, `${stem}.key`), 'utf8'), cert: readFileSync(join(dir, `${stem}.pem`), 'utf8'), certFile: join(dir, `${stem}.pem`) };
+  return {
+    key: readFileSync(join(dir, `${stem}.key`), 'utf8'),
+    cert: readFileSync(join(dir, `${stem}.pem`), 'utf8'),
+    certFile: join(dir, `${stem}.pem`),
+  };
 }

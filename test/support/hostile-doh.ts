@@ -72,26 +72,56 @@ export async function startHostileDoh(stateDir: string, { trusted }: { trusted: 
         res.end(Buffer.from(bytes));
       };
       const target = (query.questions?.[0]?.name ?? '').replace(/^[^.]+\._tcp\./, '');
-      const srvAnswer = { ad: true, answers: [{ name: query.questions?.[0]?.name ?? '', type: 'SRV' as const, data: { priority: 0, weight: 0, port: 993, target: `mail.evil.test` } }] };
+      const srvAnswer = {
+        ad: true,
+        answers: [
+          {
+            name: query.questions?.[0]?.name ?? '',
+            type: 'SRV' as const,
+            data: { priority: 0, weight: 0, port: 993, target: `mail.evil.test` },
+          },
+        ],
+      };
       switch (how) {
-        case 'status-500': res.writeHead(500, { 'content-type': 'text/plain' }).end('oops'); break;
-        case 'status-404': res.writeHead(404).end(); break;
-        case 'html': res.writeHead(200, { 'content-type': 'text/html' }).end('<html><script>alert(1)</script></html>'); break;
-        case 'empty': dns(new Uint8Array()); break;
-        case 'huge': dns(new Uint8Array(70000)); break;
-        case 'redirect-http': res.writeHead(301, { location: `http://127.0.0.1/dns-query?for=${target}` }).end(); break;
-        case 'other-question': dns(responseFor({ ...query, questions: [{ type: 'SRV', name: '_imaps._tcp.evil.test', class: 'IN' }] }, srvAnswer)); break;
+        case 'status-500':
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('oops');
+          break;
+        case 'status-404':
+          res.writeHead(404).end();
+          break;
+        case 'html':
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html><script>alert(1)</script></html>');
+          break;
+        case 'empty':
+          dns(new Uint8Array());
+          break;
+        case 'huge':
+          dns(new Uint8Array(70000));
+          break;
+        case 'redirect-http':
+          res.writeHead(301, { location: `http://127.0.0.1/dns-query?for=${target}` }).end();
+          break;
+        case 'other-question':
+          dns(responseFor({ ...query, questions: [{ type: 'SRV', name: '_imaps._tcp.evil.test', class: 'IN' }] }, srvAnswer));
+          break;
         case 'truncated': {
           const bytes = responseFor(query, srvAnswer);
           bytes[2]! |= 0x02;
           dns(bytes);
           break;
         }
-        case 'forged-ad': dns(responseFor(query, srvAnswer)); break;
-        case 'hang': break;
-        case 'refuse-stream': case 'one-incomplete-stream': dns(plainAnswer(query)); break;
+        case 'forged-ad':
+          dns(responseFor(query, srvAnswer));
+          break;
+        case 'hang':
+          break;
+        case 'refuse-stream':
+        case 'one-incomplete-stream':
+          dns(plainAnswer(query));
+          break;
         // The stream is refused and the connection told to go away (as when a server restarts).
-        case 'refuse-once': case 'refuse-always':
+        case 'refuse-once':
+        case 'refuse-always':
           if (how === 'refuse-always' || refused++ === 0) {
             req.stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR);
             req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
@@ -103,10 +133,14 @@ export async function startHostileDoh(stateDir: string, { trusted }: { trusted: 
           res.writeHead(200, { 'content-type': 'application/dns-message' });
           const timer = setInterval(() => res.write(Buffer.from([0])), 200);
           timers.add(timer);
-          res.on('close', () => { clearInterval(timer); timers.delete(timer); });
+          res.on('close', () => {
+            clearInterval(timer);
+            timers.delete(timer);
+          });
           break;
         }
-        default: res.writeHead(400).end();
+        default:
+          res.writeHead(400).end();
       }
     });
   });

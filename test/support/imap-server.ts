@@ -15,13 +15,22 @@ export interface ImapServer {
 }
 
 /** `host`/`port`: the name on its certificate and where it listens (a zone in test/resolver/zones points there). */
-export async function startImapServer(stateDir: string, users: Record<string, string>, { host = 'imap.login.test', port = IMAP_PORT } = {}): Promise<ImapServer> {
+export async function startImapServer(
+  stateDir: string,
+  users: Record<string, string>,
+  { host = 'imap.login.test', port = IMAP_PORT } = {},
+): Promise<ImapServer> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-dovecot-'));
   chmodSync(dir, 0o755); // dovecot's auth process runs as the dovecot user and must read the passwd file
   const cert = issue(stateDir, host, [host]);
   writeFileSync(join(dir, 'cert.pem'), cert.cert);
   writeFileSync(join(dir, 'key.pem'), cert.key);
-  writeFileSync(join(dir, 'passwd'), Object.entries(users).map(([user, password]) => `${user}:{PLAIN}${password}::::::\n`).join(''));
+  writeFileSync(
+    join(dir, 'passwd'),
+    Object.entries(users)
+      .map(([user, password]) => `${user}:{PLAIN}${password}::::::\n`)
+      .join(''),
+  );
   // Mail is delivered as nobody: dovecot refuses uid 0 for a mail user.
   const uid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
   const gid = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }));
@@ -29,7 +38,9 @@ export async function startImapServer(stateDir: string, users: Record<string, st
     mkdirSync(join(dir, 'home', user), { recursive: true });
     chownSync(join(dir, 'home', user), uid, gid);
   }
-  writeFileSync(join(dir, 'dovecot.conf'), `
+  writeFileSync(
+    join(dir, 'dovecot.conf'),
+    `
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -70,7 +81,8 @@ service anvil {
 service imap-login {
   chroot =
 }
-`);
+`,
+  );
   const server = await runDovecot(dir);
   return { log: server.log, stop: server.stop };
 }

@@ -31,14 +31,18 @@ export type PlanResult = { ok: true; plan: AccountPlan } | { ok: false; reason: 
 
 /** RFC 6186 §6: the shown servers, checked against a fresh `discovery`; `trusted` = the user confirmed them. */
 export function planAccount(discovery: Discovery, shown: ShownAccount, trusted: boolean): PlanResult {
-  if (discovery.status !== 'found' || discovery.incoming === null || discovery.outgoing === null) return { ok: false, reason: 'account-incomplete' };
+  if (discovery.status !== 'found' || discovery.incoming === null || discovery.outgoing === null)
+    return { ok: false, reason: 'account-incomplete' };
   if (shown.address !== discovery.address) return { ok: false, reason: 'account-settings-changed' };
   if (shown.incoming.protocol === 'smtp' || shown.outgoing.protocol !== 'smtp') return { ok: false, reason: 'account-bad-settings' };
   const incoming = matchShown(discovery, shown.incoming, trusted);
   if (!incoming.ok) return incoming;
   const outgoing = matchShown(discovery, shown.outgoing, trusted);
   if (!outgoing.ok) return outgoing;
-  return { ok: true, plan: { address: discovery.address, incoming: incoming.setting, outgoing: outgoing.setting, usernames: incoming.setting.usernames } };
+  return {
+    ok: true,
+    plan: { address: discovery.address, incoming: incoming.setting, outgoing: outgoing.setting, usernames: incoming.setting.usernames },
+  };
 }
 
 export function serverSettings(setting: Setting, username: string): ServerSettings {

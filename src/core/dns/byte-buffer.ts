@@ -71,7 +71,10 @@ export class Buffer extends Uint8Array {
 
   readUInt32BE(offset: number): number {
     this.check(offset, 4);
-    return (((this[offset] as number) << 24) >>> 0) + (((this[offset + 1] as number) << 16) | ((this[offset + 2] as number) << 8) | (this[offset + 3] as number));
+    return (
+      (((this[offset] as number) << 24) >>> 0) +
+      (((this[offset + 1] as number) << 16) | ((this[offset + 2] as number) << 8) | (this[offset + 3] as number))
+    );
   }
 
   writeUInt8(value: number, offset: number): number {

@@ -215,7 +215,8 @@ function presentLabel(label: Uint8Array): string {
   let text = '';
   for (const octet of label) {
     const lower = octet >= 0x41 && octet <= 0x5a ? octet + 0x20 : octet;
-    const plain = (lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39) || lower === 0x2d || lower === 0x5f || lower === 0x2a;
+    const plain =
+      (lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39) || lower === 0x2d || lower === 0x5f || lower === 0x2a;
     text += plain ? String.fromCharCode(lower) : `\\${String(octet).padStart(3, '0')}`;
   }
   return text;

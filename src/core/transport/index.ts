@@ -39,7 +39,9 @@ export function startTransportChecks(domain: Hostname, options: DohOptions, plat
     if (answer.kind !== 'records') return { hosts: [] as string[], ad: answer.kind === 'none' && answer.ad };
     // RFC 7505: a null MX (".") names no host; other exchanges must be host names to be checked.
     // RFC 5321 §5.1: lower preference first, the order a sender tries them.
-    const exchanges = answer.records.flatMap((r) => (r.data.type === 'MX' ? [r.data] : [])).sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange));
+    const exchanges = answer.records
+      .flatMap((r) => (r.data.type === 'MX' ? [r.data] : []))
+      .sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange));
     const hosts = exchanges.map((mx) => mx.exchange).flatMap((h) => {
       const parsed = parseHostname(h);
       return parsed.ok ? [parsed.hostname] : [];

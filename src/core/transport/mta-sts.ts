@@ -85,18 +85,28 @@ type Fetched = { ok: true; policy: StsPolicy } | { ok: false; result: MtaStsLive
 /** RFC 8461 §3.3: HTTPS GET of the well-known URL, valid certificate, no redirects, text/plain. */
 async function fetchPolicy(ctx: TransportContext): Promise<Fetched> {
   const url = policyUrl(ctx.domain);
-  const fail = (status: 'invalid' | 'error', reason: MtaStsReason, detail: string): Fetched => ({ ok: false, result: { status, reason, detail } });
+  const fail = (status: 'invalid' | 'error', reason: MtaStsReason, detail: string): Fetched => ({
+    ok: false,
+    result: { status, reason, detail },
+  });
   const signal = ctx.platform.timeout(ctx.options.timeoutMs);
   let bytes: Uint8Array;
   try {
-    const response = await ctx.platform.fetchPolicy(url, { method: 'GET', headers: { accept: 'text/plain' }, signal, redirect: 'manual', maxBytes: POLICY_MAX_OCTETS });
+    const response = await ctx.platform.fetchPolicy(url, {
+      method: 'GET',
+      headers: { accept: 'text/plain' },
+      signal,
+      redirect: 'manual',
+      maxBytes: POLICY_MAX_OCTETS,
+    });
     if (response.status === 0 || (response.status >= 300 && response.status < 400)) {
       return fail('invalid', 'mta-sts-redirect', `${url} answered with a redirect (${response.status || 'opaque'})`);
     }
     if (response.status !== 200) return fail('invalid', 'mta-sts-http-status', `${url} answered HTTP ${response.status}`);
     const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'text/plain') return fail('invalid', 'mta-sts-content-type', `${url} is ${JSON.stringify(type)}, not text/plain`);
-    if (Number(response.headers.get('content-length') ?? 0) > POLICY_MAX_OCTETS) return fail('invalid', 'mta-sts-too-large', `${url} is over ${POLICY_MAX_OCTETS} octets`);
+    if (Number(response.headers.get('content-length') ?? 0) > POLICY_MAX_OCTETS)
+      return fail('invalid', 'mta-sts-too-large', `${url} is over ${POLICY_MAX_OCTETS} octets`);
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
     const why = signal.aborted ? `no answer within ${ctx.options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);

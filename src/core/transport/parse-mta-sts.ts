@@ -93,7 +93,8 @@ export function parseStsPolicy(text: string): StsPolicyResult {
   if (version !== 'STSv1') return { ok: false, reason: 'mta-sts-version' };
   if (mode !== 'enforce' && mode !== 'testing' && mode !== 'none') return { ok: false, reason: 'mta-sts-mode' };
   // RFC 8461 §3.2: max_age is 1*10DIGIT, at most 31557600.
-  if (maxAge === undefined || !/^[0-9]{1,10}$/.test(maxAge) || Number(maxAge) > MAX_AGE_LIMIT) return { ok: false, reason: 'mta-sts-max-age' };
+  if (maxAge === undefined || !/^[0-9]{1,10}$/.test(maxAge) || Number(maxAge) > MAX_AGE_LIMIT)
+    return { ok: false, reason: 'mta-sts-max-age' };
   if (mode !== 'none' && mx.length === 0) return { ok: false, reason: 'mta-sts-mx-missing' };
   return { ok: true, policy: { mode, maxAge: Number(maxAge), mx } };
 }

@@ -47,7 +47,13 @@ function isReportUri(uri: string): boolean {
   const https = /^https:\/\/([^/?#:@]+)(?::([0-9]{1,5}))?(.*)$/.exec(uri);
   if (https === null) return false;
   const [, host = '', port, rest = ''] = https;
-  return parseHostname(host).ok && !host.endsWith('.') && (port === undefined || Number(port) > 0 && Number(port) < 65536) && PATH.test(rest) && !rest.includes('#');
+  return (
+    parseHostname(host).ok &&
+    !host.endsWith('.') &&
+    (port === undefined || (Number(port) > 0 && Number(port) < 65536)) &&
+    PATH.test(rest) &&
+    !rest.includes('#')
+  );
 }
 
 function percentDecode(text: string): string | null {

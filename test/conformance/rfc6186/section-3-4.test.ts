@@ -8,23 +8,40 @@ const submissions = srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`);
 
 describe('RFC 6186 §3.4', () => {
   test('RFC 6186 §3.4: the protocol whose records carry the lower priority value wins (POP3 here)', async () => {
-    const result = await discoverIn([submissions, srv(`_imaps._tcp.${D}`, 10, 1, 993, `imap.${D}`), srv(`_pop3s._tcp.${D}`, 5, 1, 995, `pop.${D}`)]);
+    const result = await discoverIn([
+      submissions,
+      srv(`_imaps._tcp.${D}`, 10, 1, 993, `imap.${D}`),
+      srv(`_pop3s._tcp.${D}`, 5, 1, 995, `pop.${D}`),
+    ]);
     expect(result.incoming).toMatchObject({ protocol: 'pop3', hostname: `pop.${D}`, port: 995 });
     expect(result.alternatives.map((s) => s.protocol)).toEqual(['imap']);
   });
 
   test('RFC 6186 §3.4: the protocol priority counts both labels of a protocol (STARTTLS IMAP at 0 beats POP3 at 5)', async () => {
-    const result = await discoverIn([submissions, srv(`_imaps._tcp.${D}`, 10, 1, 993, `imap.${D}`), srv(`_imap._tcp.${D}`, 0, 1, 143, `imap.${D}`), srv(`_pop3s._tcp.${D}`, 5, 1, 995, `pop.${D}`)]);
+    const result = await discoverIn([
+      submissions,
+      srv(`_imaps._tcp.${D}`, 10, 1, 993, `imap.${D}`),
+      srv(`_imap._tcp.${D}`, 0, 1, 143, `imap.${D}`),
+      srv(`_pop3s._tcp.${D}`, 5, 1, 995, `pop.${D}`),
+    ]);
     expect(result.incoming).toMatchObject({ protocol: 'imap', port: 993, security: 'tls' });
   });
 
   test('RFC 6186 §3.4 leaves a tie in priority open; project policy: it goes to IMAP', async () => {
-    const result = await discoverIn([submissions, srv(`_pop3s._tcp.${D}`, 3, 1, 995, `pop.${D}`), srv(`_imaps._tcp.${D}`, 3, 1, 993, `imap.${D}`)]);
+    const result = await discoverIn([
+      submissions,
+      srv(`_pop3s._tcp.${D}`, 3, 1, 995, `pop.${D}`),
+      srv(`_imaps._tcp.${D}`, 3, 1, 993, `imap.${D}`),
+    ]);
     expect(result.incoming).toMatchObject({ protocol: 'imap' });
   });
 
   test('RFC 6186 §3.4: weights do not choose the protocol (a heavy POP3 record at the same priority still loses)', async () => {
-    const result = await discoverIn([submissions, srv(`_pop3s._tcp.${D}`, 0, 65535, 995, `pop.${D}`), srv(`_imaps._tcp.${D}`, 0, 0, 993, `imap.${D}`)]);
+    const result = await discoverIn([
+      submissions,
+      srv(`_pop3s._tcp.${D}`, 0, 65535, 995, `pop.${D}`),
+      srv(`_imaps._tcp.${D}`, 0, 0, 993, `imap.${D}`),
+    ]);
     expect(result.incoming).toMatchObject({ protocol: 'imap' });
   });
 

@@ -23,7 +23,10 @@ describe('RFC 6186 §6', () => {
     expect(isInDomain(host(target), host('example.test'))).toBe(inDomain);
   });
 
-  const outside = [srv('_imaps._tcp.example.test', 0, 1, 993, 'imap.provider.test'), srv('_submissions._tcp.example.test', 0, 1, 465, 'smtp.example.test')];
+  const outside = [
+    srv('_imaps._tcp.example.test', 0, 1, 993, 'imap.provider.test'),
+    srv('_submissions._tcp.example.test', 0, 1, 465, 'smtp.example.test'),
+  ];
 
   test('RFC 6186 §6: an out-of-domain target without DNSSEC makes the badge "unverified"', async () => {
     const result = await discoverIn(outside, 'alice@example.test', { ad: false });

@@ -25,7 +25,11 @@ const noAaaa = { 'AAAA mx.example.test': { ad: true } };
 
 describe('RFC 7672 §2.2.2: DANE for MX hosts', () => {
   test('RFC 7672 §2.2.2: secure address records and a secure TLSA are valid; A and AAAA are asked', async () => {
-    const { result, asked } = await mxDane({ ...secureTlsa, ...noAaaa, 'A mx.example.test': { ad: true, answers: [a('mx.example.test')] } });
+    const { result, asked } = await mxDane({
+      ...secureTlsa,
+      ...noAaaa,
+      'A mx.example.test': { ad: true, answers: [a('mx.example.test')] },
+    });
     expect(result).toMatchObject({ host: 'mx.example.test', port: 25, source: 'mx', status: 'valid' });
     expect(asked).toEqual(['AAAA mx.example.test', 'A mx.example.test', 'TLSA _25._tcp.mx.example.test'].sort());
   });

@@ -43,6 +43,10 @@ describe('RFC 8314 §5.1', () => {
     const queried = result.resolver.calls.map((c) => c.name).sort();
     expect(queried).toEqual(['_imap', '_imaps', '_pop3', '_pop3s', '_submission', '_submissions'].map((l) => `${l}._tcp.${D}`).sort());
     expect(result.resolver.calls.every((c) => c.type === 'SRV')).toBe(true);
-    expect(SERVICE_LABELS.filter((s) => s.security === 'tls').map((s) => s.label)).toEqual(['_submissions._tcp', '_imaps._tcp', '_pop3s._tcp']);
+    expect(SERVICE_LABELS.filter((s) => s.security === 'tls').map((s) => s.label)).toEqual([
+      '_submissions._tcp',
+      '_imaps._tcp',
+      '_pop3s._tcp',
+    ]);
   });
 });

@@ -9,9 +9,17 @@ import { fakeResolver, testPlatform } from '../../support/fake-resolver.ts';
 describe('RFC 8460 §3', () => {
   test.each([
     { name: 'one mailto', text: 'v=TLSRPTv1; rua=mailto:reports@example.com', rua: ['mailto:reports@example.com'] },
-    { name: 'mailto and https, trailing semicolon', text: 'v=TLSRPTv1;rua=mailto:a@example.com, https://r.example.com/v1/tlsrpt;', rua: ['mailto:a@example.com', 'https://r.example.com/v1/tlsrpt'] },
+    {
+      name: 'mailto and https, trailing semicolon',
+      text: 'v=TLSRPTv1;rua=mailto:a@example.com, https://r.example.com/v1/tlsrpt;',
+      rua: ['mailto:a@example.com', 'https://r.example.com/v1/tlsrpt'],
+    },
     { name: 'percent-encoded mailto', text: 'v=TLSRPTv1; rua=mailto:tls%2Brpt@example.com', rua: ['mailto:tls%2Brpt@example.com'] },
-    { name: 'https with a port and query', text: 'v=TLSRPTv1; rua=https://r.example.com:8443/x?y=1', rua: ['https://r.example.com:8443/x?y=1'] },
+    {
+      name: 'https with a port and query',
+      text: 'v=TLSRPTv1; rua=https://r.example.com:8443/x?y=1',
+      rua: ['https://r.example.com:8443/x?y=1'],
+    },
     { name: 'extension field', text: 'v=TLSRPTv1; ext=1; rua=mailto:a@example.com', rua: ['mailto:a@example.com'] },
   ])('RFC 8460 §3: $name', ({ text, rua }) => {
     expect(isTlsRptRecord(text)).toBe(true);
@@ -33,9 +41,12 @@ describe('RFC 8460 §3', () => {
     expect(parseTlsRpt(text)).toMatchObject({ ok: false, reason });
   });
 
-  test.each(['v=TLSRPTv2; rua=mailto:a@example.com', 'v=STSv1; id=1;', 'rua=mailto:a@example.com'])('RFC 8460 §3: %j is not a TLS-RPT record', (text) => {
-    expect(isTlsRptRecord(text)).toBe(false);
-  });
+  test.each(['v=TLSRPTv2; rua=mailto:a@example.com', 'v=STSv1; id=1;', 'rua=mailto:a@example.com'])(
+    'RFC 8460 §3: %j is not a TLS-RPT record',
+    (text) => {
+      expect(isTlsRptRecord(text)).toBe(false);
+    },
+  );
 });
 
 /** checkTlsRpt with the `_smtp._tls` TXT record given as raw octets. */
@@ -53,19 +64,42 @@ const octets = (text: string): number[] => [...Buffer.from(text, 'latin1')];
 describe('RFC 8460 §3: the TXT record read from its octets', () => {
   test.each([
     { name: 'a tab after the version separator', octets: octets('v=TLSRPTv1;\trua=mailto:a@example.com') },
-    { name: 'tabs around the separator and the comma', octets: octets('v=TLSRPTv1\t;\trua=mailto:a@example.com\t,\thttps://r.example.com/x\t;') },
+    {
+      name: 'tabs around the separator and the comma',
+      octets: octets('v=TLSRPTv1\t;\trua=mailto:a@example.com\t,\thttps://r.example.com/x\t;'),
+    },
   ])('RFC 8460 §3: $name is white space (*WSP), the record is valid', async ({ octets: record }) => {
     expect(await withTxt(record)).toMatchObject({ status: 'valid', rua: expect.arrayContaining(['mailto:a@example.com']) });
   });
 
   const rua = 'rua=mailto:a@example.com';
   test.each([
-    { name: 'a NUL in an extension value', octets: [...octets('v=TLSRPTv1; x=a'), 0, ...octets(`; ${rua}`)], shown: `v=TLSRPTv1; x=a\\000; ${rua}` },
-    { name: 'the octet 0xE9 in an extension value', octets: [...octets('v=TLSRPTv1; x=caf'), 0xe9, ...octets(`; ${rua}`)], shown: `v=TLSRPTv1; x=caf\\233; ${rua}` },
-    { name: 'a vertical tab before a field (not WSP)', octets: [...octets('v=TLSRPTv1;'), 0x0b, ...octets(rua)], shown: `v=TLSRPTv1;\\011${rua}` },
-    { name: 'a no-break space (0xA0) after the last field', octets: [...octets(`v=TLSRPTv1; ${rua}`), 0xa0], shown: 'mailto:a@example.com\\160', reason: 'tls-rpt-bad-uri' },
+    {
+      name: 'a NUL in an extension value',
+      octets: [...octets('v=TLSRPTv1; x=a'), 0, ...octets(`; ${rua}`)],
+      shown: `v=TLSRPTv1; x=a\\000; ${rua}`,
+    },
+    {
+      name: 'the octet 0xE9 in an extension value',
+      octets: [...octets('v=TLSRPTv1; x=caf'), 0xe9, ...octets(`; ${rua}`)],
+      shown: `v=TLSRPTv1; x=caf\\233; ${rua}`,
+    },
+    {
+      name: 'a vertical tab before a field (not WSP)',
+      octets: [...octets('v=TLSRPTv1;'), 0x0b, ...octets(rua)],
+      shown: `v=TLSRPTv1;\\011${rua}`,
+    },
+    {
+      name: 'a no-break space (0xA0) after the last field',
+      octets: [...octets(`v=TLSRPTv1; ${rua}`), 0xa0],
+      shown: 'mailto:a@example.com\\160',
+      reason: 'tls-rpt-bad-uri',
+    },
     { name: 'trailing white space after the last field', octets: octets(`v=TLSRPTv1; ${rua} `), shown: `v=TLSRPTv1; ${rua} ` },
-  ])('RFC 8460 §3: $name makes the record invalid (no policy), shown escaped', async ({ octets: record, shown, reason = 'tls-rpt-syntax' }) => {
-    expect(await withTxt(record)).toEqual({ status: 'invalid', reason, detail: shown });
-  });
+  ])(
+    'RFC 8460 §3: $name makes the record invalid (no policy), shown escaped',
+    async ({ octets: record, shown, reason = 'tls-rpt-syntax' }) => {
+      expect(await withTxt(record)).toEqual({ status: 'invalid', reason, detail: shown });
+    },
+  );
 });

@@ -36,11 +36,23 @@ describe('RFC 8461 §3.1: the TXT record read from its octets', () => {
   });
 
   test.each([
-    { name: 'a NUL in an extension value', octets: [...bytes('v=STSv1; id=1; x=a'), 0x00, ...bytes('b;')], shown: 'v=STSv1; id=1; x=a\\000b;' },
-    { name: 'a DEL in an extension value', octets: [...bytes('v=STSv1; id=1; x=a'), 0x7f, ...bytes(';')], shown: 'v=STSv1; id=1; x=a\\127;' },
+    {
+      name: 'a NUL in an extension value',
+      octets: [...bytes('v=STSv1; id=1; x=a'), 0x00, ...bytes('b;')],
+      shown: 'v=STSv1; id=1; x=a\\000b;',
+    },
+    {
+      name: 'a DEL in an extension value',
+      octets: [...bytes('v=STSv1; id=1; x=a'), 0x7f, ...bytes(';')],
+      shown: 'v=STSv1; id=1; x=a\\127;',
+    },
     { name: 'a tab inside an extension value', octets: bytes('v=STSv1; id=1; x=a\tb;'), shown: 'v=STSv1; id=1; x=a\\009b;' },
     { name: 'the octet 0xE9 in an extension value', octets: [...bytes('v=STSv1; id=1; x=caf'), 0xe9], shown: 'v=STSv1; id=1; x=caf\\233' },
-    { name: 'UTF-8 in an extension value', octets: [...bytes('v=STSv1; id=1; x=caf'), 0xc3, 0xa9], shown: 'v=STSv1; id=1; x=caf\\195\\169' },
+    {
+      name: 'UTF-8 in an extension value',
+      octets: [...bytes('v=STSv1; id=1; x=caf'), 0xc3, 0xa9],
+      shown: 'v=STSv1; id=1; x=caf\\195\\169',
+    },
     { name: 'trailing white space after the last field', octets: bytes('v=STSv1; id=1 '), shown: 'v=STSv1; id=1 ' },
     { name: 'a trailing tab after the last field', octets: bytes('v=STSv1; id=1\t'), shown: 'v=STSv1; id=1\\009' },
     { name: 'a CR LF after the last field', octets: bytes('v=STSv1; id=1\r\n'), shown: 'v=STSv1; id=1\\013\\010' },

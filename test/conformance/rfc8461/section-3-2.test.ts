@@ -20,9 +20,17 @@ describe('RFC 8461 §3.2: sts-policy-ext-value allows UTF-8 (RFC 3629)', () => {
     { name: 'a control character in an extension value', text: policy('comment: a\u0001b\n'), reason: 'mta-sts-syntax' },
     { name: 'a DEL in an extension value', text: policy('comment: a\u007f\n'), reason: 'mta-sts-syntax' },
     { name: 'UTF-8 in the mode value', text: 'version: STSv1\nmode: enforcé\nmx: a.example.com\nmax_age: 1\n', reason: 'mta-sts-mode' },
-    { name: 'UTF-8 in the version value', text: 'version: STSv1é\nmode: enforce\nmx: a.example.com\nmax_age: 1\n', reason: 'mta-sts-version' },
+    {
+      name: 'UTF-8 in the version value',
+      text: 'version: STSv1é\nmode: enforce\nmx: a.example.com\nmax_age: 1\n',
+      reason: 'mta-sts-version',
+    },
     { name: 'UTF-8 in an mx value', text: policy('', 'mäil.example.com'), reason: 'mta-sts-mx-pattern' },
-    { name: 'full-width digits in max_age', text: 'version: STSv1\nmode: enforce\nmx: a.example.com\nmax_age: １\n', reason: 'mta-sts-max-age' },
+    {
+      name: 'full-width digits in max_age',
+      text: 'version: STSv1\nmode: enforce\nmx: a.example.com\nmax_age: １\n',
+      reason: 'mta-sts-max-age',
+    },
     { name: 'UTF-8 in a key', text: policy('commént: x\n'), reason: 'mta-sts-syntax' },
   ])('RFC 8461 §3.2: refuses $name ($reason)', ({ text, reason }) => {
     expect(parseStsPolicy(text)).toMatchObject({ ok: false, reason });

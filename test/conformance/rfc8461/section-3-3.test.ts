@@ -37,40 +37,65 @@ async function run(answer: FakeAnswer, fetchPolicy: Fetch, expiresAt: number) {
 const UNEXPIRED = NOW + 3_600_000;
 const EXPIRED = NOW - 1;
 const cachedPolicy = {
-  status: 'valid', id: 'old', mode: 'enforce', maxAge: 86400, mx: ['mx.example.test'], mxHosts: ['mx.example.test'], mxMismatch: [], fromCache: true,
+  status: 'valid',
+  id: 'old',
+  mode: 'enforce',
+  maxAge: 86400,
+  mx: ['mx.example.test'],
+  mxHosts: ['mx.example.test'],
+  mxMismatch: [],
+  fromCache: true,
 };
 
 /** The §3.3 table: each way the live check can fail, what it reports, and the outcome once the cache has expired. */
 const cases = [
   {
-    name: 'id changed and the fetch failed', answer: txt('v=STSv1; id=new;'), fetch: failingFetch,
+    name: 'id changed and the fetch failed',
+    answer: txt('v=STSv1; id=new;'),
+    fetch: failingFetch,
     live: { status: 'error', reason: 'mta-sts-fetch-failed', detail: `${TXT_URL}: connect ECONNREFUSED` },
   },
   {
-    name: 'id changed and the policy host answered 404', answer: txt('v=STSv1; id=new;'), fetch: notFound,
+    name: 'id changed and the policy host answered 404',
+    answer: txt('v=STSv1; id=new;'),
+    fetch: notFound,
     live: { status: 'invalid', reason: 'mta-sts-http-status', detail: `${TXT_URL} answered HTTP 404` },
   },
-  { name: 'the TXT record is gone (NXDOMAIN)', answer: { rcode: 'NXDOMAIN', ad: true } as FakeAnswer, fetch: newPolicy, live: { status: 'absent' } },
   {
-    name: 'the TXT lookup failed (SERVFAIL)', answer: { rcode: 'SERVFAIL' } as FakeAnswer, fetch: newPolicy,
+    name: 'the TXT record is gone (NXDOMAIN)',
+    answer: { rcode: 'NXDOMAIN', ad: true } as FakeAnswer,
+    fetch: newPolicy,
+    live: { status: 'absent' },
+  },
+  {
+    name: 'the TXT lookup failed (SERVFAIL)',
+    answer: { rcode: 'SERVFAIL' } as FakeAnswer,
+    fetch: newPolicy,
     live: { status: 'error', reason: 'mta-sts-lookup-failed', detail: expect.stringContaining('SERVFAIL') },
   },
   {
-    name: 'the TXT record is invalid', answer: txt('v=STSv1; id=has-dashes;'), fetch: newPolicy,
+    name: 'the TXT record is invalid',
+    answer: txt('v=STSv1; id=has-dashes;'),
+    fetch: newPolicy,
     live: { status: 'invalid', reason: 'mta-sts-txt-syntax', detail: 'v=STSv1; id=has-dashes;' },
   },
   {
-    name: 'two v=STSv1 TXT records', answer: { ad: true, answers: [...txt('v=STSv1; id=a;').answers ?? [], ...txt('v=STSv1; id=b;').answers ?? []] },
-    fetch: newPolicy, live: { status: 'invalid', reason: 'mta-sts-txt-multiple', detail: '2 v=STSv1 records' },
+    name: 'two v=STSv1 TXT records',
+    answer: { ad: true, answers: [...(txt('v=STSv1; id=a;').answers ?? []), ...(txt('v=STSv1; id=b;').answers ?? [])] },
+    fetch: newPolicy,
+    live: { status: 'invalid', reason: 'mta-sts-txt-multiple', detail: '2 v=STSv1 records' },
   },
 ];
 
 describe('RFC 8461 §3.3: a cached policy applies when no live policy can be had', () => {
-  test.each(cases)('RFC 8461 §3.3: $name, cache unexpired → the cached policy, marked with why the live check failed', async ({ answer, fetch, live }) => {
-    const { result, stored } = await run(answer, fetch, UNEXPIRED);
-    expect(result).toEqual({ ...cachedPolicy, live });
-    expect(stored).toEqual({ id: 'old', policy: CACHED, expiresAt: UNEXPIRED }); // nothing live replaced it
-  });
+  test.each(cases)(
+    'RFC 8461 §3.3: $name, cache unexpired → the cached policy, marked with why the live check failed',
+    async ({ answer, fetch, live }) => {
+      const { result, stored } = await run(answer, fetch, UNEXPIRED);
+      expect(result).toEqual({ ...cachedPolicy, live });
+      expect(stored).toEqual({ id: 'old', policy: CACHED, expiresAt: UNEXPIRED }); // nothing live replaced it
+    },
+  );
 
   test.each(cases)('RFC 8461 §3.3: $name, cache expired → the live outcome, no cached policy', async ({ answer, fetch, live }) => {
     const { result } = await run(answer, fetch, EXPIRED);

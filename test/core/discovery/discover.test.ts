@@ -30,7 +30,15 @@ describe('discover', () => {
       status: 'found',
       address: `alice@${D}`,
       domain: D,
-      incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', inDomain: true, dnssec: true, service: '_imaps._tcp' },
+      incoming: {
+        protocol: 'imap',
+        hostname: `imap.${D}`,
+        port: 993,
+        security: 'tls',
+        inDomain: true,
+        dnssec: true,
+        service: '_imaps._tcp',
+      },
       outgoing: { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' },
       dnssec: true,
       badge: { level: 'tls' },
@@ -98,7 +106,9 @@ describe('discover', () => {
   });
 
   test('DNSSEC is reported per domain only when every answer, negative ones included, carried AD', async () => {
-    const resolver = fakeResolver((name) => (name.startsWith('_imaps.') ? { ad: true, answers: [zone[0]!] } : { rcode: 'NXDOMAIN', ad: false }));
+    const resolver = fakeResolver((name) =>
+      name.startsWith('_imaps.') ? { ad: true, answers: [zone[0]!] } : { rcode: 'NXDOMAIN', ad: false },
+    );
     const result = await discover(address(`a@${D}`), OPTIONS, testPlatform(resolver.fetch));
     expect(result.incoming?.dnssec).toBe(true);
     expect(result.dnssec).toBe(false);
@@ -106,7 +116,12 @@ describe('discover', () => {
 
   test('the domain with nothing published is "not-published", with both sides missing in the badge', async () => {
     const result = await discoverIn([]);
-    expect(result).toMatchObject({ status: 'not-published', incoming: null, outgoing: null, badge: { level: 'none', reasons: ['incoming-not-found', 'outgoing-not-found'] } });
+    expect(result).toMatchObject({
+      status: 'not-published',
+      incoming: null,
+      outgoing: null,
+      badge: { level: 'none', reasons: ['incoming-not-found', 'outgoing-not-found'] },
+    });
   });
 
   test('with transport checks, TXT and MX leave with the SRV queries; TLSA only after the SRV answers', async () => {
@@ -116,7 +131,11 @@ describe('discover', () => {
     const firstSrvEnd = Math.min(...srvCalls.map((c) => c.ended ?? Infinity));
     const lastSrvEnd = Math.max(...srvCalls.map((c) => c.ended ?? 0));
     const early = calls.filter((c) => c.type === 'TXT' || c.type === 'MX');
-    expect(early.map((c) => `${c.type} ${c.name}`).sort()).toEqual(['MX example.test', 'TXT _mta-sts.example.test', 'TXT _smtp._tls.example.test']);
+    expect(early.map((c) => `${c.type} ${c.name}`).sort()).toEqual([
+      'MX example.test',
+      'TXT _mta-sts.example.test',
+      'TXT _smtp._tls.example.test',
+    ]);
     expect(Math.max(...early.map((c) => c.started))).toBeLessThan(firstSrvEnd);
     const tlsa = calls.filter((c) => c.type === 'TLSA');
     expect(tlsa.map((c) => c.name).sort()).toEqual(['_465._tcp.smtp.example.test', '_993._tcp.imap.example.test']);
@@ -143,12 +162,17 @@ describe('storage cannot be filled from DNS', () => {
     expect(incoming).toHaveLength(MAX_SRV_RECORDS_PER_LABEL);
     // Priorities 1..16 are kept: h999 has priority 1.
     expect(result.incoming?.hostname).toBe(`h999.${D}`);
-    expect(result.rejected).toEqual([{ label: '_imaps._tcp', target: '', port: 0, reason: 'records-over-limit', count: 1000 - MAX_SRV_RECORDS_PER_LABEL }]);
+    expect(result.rejected).toEqual([
+      { label: '_imaps._tcp', target: '', port: 0, reason: 'records-over-limit', count: 1000 - MAX_SRV_RECORDS_PER_LABEL },
+    ]);
   });
 
   test('the cache keeps at most MAX_CACHE_ENTRIES domains, least recently used out, and a hit counts as a use', async () => {
     const storage = memoryStorage();
-    const records = (domain: string) => [srv(`_imaps._tcp.${domain}`, 0, 1, 993, `imap.${domain}`), srv(`_submissions._tcp.${domain}`, 0, 1, 465, `smtp.${domain}`)];
+    const records = (domain: string) => [
+      srv(`_imaps._tcp.${domain}`, 0, 1, 993, `imap.${domain}`),
+      srv(`_submissions._tcp.${domain}`, 0, 1, 465, `smtp.${domain}`),
+    ];
     const domains = Array.from({ length: MAX_CACHE_ENTRIES + 1 }, (_, i) => `d${i}.test`);
     const resolver = zoneResolver(domains.flatMap(records));
     const platform = testPlatform(resolver.fetch, { storage });

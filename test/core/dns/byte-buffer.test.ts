@@ -78,12 +78,33 @@ describe('wire.ts built for the browser (dns-packet over ByteBuffer) agrees with
 
   test('decodes SRV, TXT, TLSA, MX, A and CNAME answers identically', () => {
     const cases = [
-      { q: { name: '_imaps._tcp.example.test', type: 'SRV' as const }, answers: [srv('_imaps._tcp.example.test', 5, 10, 993, 'imap.example.test')] },
-      { q: { name: '_mta-sts.example.test', type: 'TXT' as const }, answers: [{ name: '_mta-sts.example.test', type: 'TXT' as const, data: ['v=STSv1; ', 'id=1;'] }] },
-      { q: { name: '_25._tcp.mx.example.test', type: 'TLSA' as const }, answers: [{ name: '_25._tcp.mx.example.test', type: 'TLSA' as const, data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 9) } }] },
-      { q: { name: 'example.test', type: 'MX' as const }, answers: [{ name: 'example.test', type: 'MX' as const, data: { preference: 10, exchange: 'mx.example.test' } }] },
+      {
+        q: { name: '_imaps._tcp.example.test', type: 'SRV' as const },
+        answers: [srv('_imaps._tcp.example.test', 5, 10, 993, 'imap.example.test')],
+      },
+      {
+        q: { name: '_mta-sts.example.test', type: 'TXT' as const },
+        answers: [{ name: '_mta-sts.example.test', type: 'TXT' as const, data: ['v=STSv1; ', 'id=1;'] }],
+      },
+      {
+        q: { name: '_25._tcp.mx.example.test', type: 'TLSA' as const },
+        answers: [
+          {
+            name: '_25._tcp.mx.example.test',
+            type: 'TLSA' as const,
+            data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 9) },
+          },
+        ],
+      },
+      {
+        q: { name: 'example.test', type: 'MX' as const },
+        answers: [{ name: 'example.test', type: 'MX' as const, data: { preference: 10, exchange: 'mx.example.test' } }],
+      },
       { q: { name: 'mx.example.test', type: 'A' as const }, answers: [{ name: 'mx.example.test', type: 'A' as const, data: '127.0.0.1' }] },
-      { q: { name: '_imap._tcp.example.test', type: 'SRV' as const }, answers: [{ name: '_imap._tcp.example.test', type: 'CNAME' as const, data: 'x.example.test' }] },
+      {
+        q: { name: '_imap._tcp.example.test', type: 'SRV' as const },
+        answers: [{ name: '_imap._tcp.example.test', type: 'CNAME' as const, data: 'x.example.test' }],
+      },
     ];
     for (const { q, answers } of cases) {
       const message = responseFor(packet.decode(Buffer.from(nodeWire.encodeQuery(q, false))), { ad: true, answers });

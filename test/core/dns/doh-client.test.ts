@@ -25,13 +25,16 @@ describe('lookup: RFC 8484 DoH client', () => {
     { name: 'REFUSED', answer: { rcode: 'REFUSED' }, reason: 'refused' },
     { name: 'empty body', answer: { raw: new Uint8Array() }, reason: 'malformed-response' },
     { name: 'body over 65535 octets', answer: { raw: new Uint8Array(70000) }, reason: 'response-too-large' },
-  ] as { name: string; answer: FakeAnswer; reason: string }[])('$name is an error naming the resolver and the name, and the next resolver is asked', async ({ answer, reason }) => {
-    const resolver = perResolver({ [A]: answer, [B]: good });
-    const fallback = await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch));
-    expect(fallback).toMatchObject({ status: 'answer', resolver: B });
-    const alone = await lookup(Q, options(), testPlatform(resolver.fetch));
-    expect(alone).toMatchObject({ status: 'error', reason, resolver: A, name: Q.name });
-  });
+  ] as { name: string; answer: FakeAnswer; reason: string }[])(
+    '$name is an error naming the resolver and the name, and the next resolver is asked',
+    async ({ answer, reason }) => {
+      const resolver = perResolver({ [A]: answer, [B]: good });
+      const fallback = await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch));
+      expect(fallback).toMatchObject({ status: 'answer', resolver: B });
+      const alone = await lookup(Q, options(), testPlatform(resolver.fetch));
+      expect(alone).toMatchObject({ status: 'error', reason, resolver: A, name: Q.name });
+    },
+  );
 
   test('content type parameters are accepted (application/dns-message; charset ignored)', async () => {
     const resolver = fakeResolver(() => ({ ...good, contentType: 'Application/DNS-Message; q=1' }));
@@ -72,7 +75,11 @@ describe('lookup: RFC 8484 DoH client', () => {
 
   test('NXDOMAIN is an answer ("no record"), not a failure: no other resolver is asked', async () => {
     const resolver = perResolver({ [A]: { rcode: 'NXDOMAIN', ad: true }, [B]: good });
-    expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toEqual({ status: 'nxdomain', ad: true, resolver: A });
+    expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toEqual({
+      status: 'nxdomain',
+      ad: true,
+      resolver: A,
+    });
     expect(resolver.calls).toHaveLength(1);
   });
 
@@ -89,12 +96,19 @@ describe('lookup: RFC 8484 DoH client', () => {
       ],
     }));
     const result = await lookup(Q, options(), testPlatform(resolver.fetch));
-    expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([{ type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' }]);
+    expect(result.status === 'answer' && result.records.map((r) => r.data)).toEqual([
+      { type: 'SRV', priority: 0, weight: 1, port: 993, target: 'imap.example.test' },
+    ]);
     expect(result.status === 'answer' && result.records[0]?.ttl).toBe(60);
   });
 
   test('a CNAME loop is an error and the next resolver is asked', async () => {
-    const loop: FakeAnswer = { answers: [{ name: Q.name, type: 'CNAME', data: 'b.test' }, { name: 'b.test', type: 'CNAME', data: Q.name }] };
+    const loop: FakeAnswer = {
+      answers: [
+        { name: Q.name, type: 'CNAME', data: 'b.test' },
+        { name: 'b.test', type: 'CNAME', data: Q.name },
+      ],
+    };
     const resolver = perResolver({ [A]: loop, [B]: good });
     expect(await lookup(Q, options({ resolvers: [A, B] }), testPlatform(resolver.fetch))).toMatchObject({ status: 'answer', resolver: B });
     expect(await lookup(Q, options(), testPlatform(resolver.fetch))).toMatchObject({ status: 'error', reason: 'cname-loop' });

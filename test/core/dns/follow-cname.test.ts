@@ -3,7 +3,11 @@ import { followCname, MAX_CNAME_HOPS } from '../../../src/core/dns/follow-cname.
 import type { ResourceRecord } from '../../../src/core/dns/wire.ts';
 
 const cname = (name: string, target: string): ResourceRecord => ({ name, ttl: 60, data: { type: 'CNAME', target } });
-const srv = (name: string, target: string): ResourceRecord => ({ name, ttl: 60, data: { type: 'SRV', priority: 0, weight: 0, port: 993, target } });
+const srv = (name: string, target: string): ResourceRecord => ({
+  name,
+  ttl: 60,
+  data: { type: 'SRV', priority: 0, weight: 0, port: 993, target },
+});
 
 describe('followCname: RFC 1034 §3.6.2 chains inside one answer', () => {
   test('direct records need no chain', () => {
@@ -40,12 +44,18 @@ describe('followCname: RFC 1034 §3.6.2 chains inside one answer', () => {
   });
 
   test('a loop is refused', () => {
-    expect(followCname([cname('q.test', 'b.test'), cname('b.test', 'q.test')], 'q.test', 'SRV')).toMatchObject({ ok: false, reason: 'cname-loop' });
+    expect(followCname([cname('q.test', 'b.test'), cname('b.test', 'q.test')], 'q.test', 'SRV')).toMatchObject({
+      ok: false,
+      reason: 'cname-loop',
+    });
   });
 
   test(`a chain longer than ${MAX_CNAME_HOPS} hops is refused`, () => {
     const chain = Array.from({ length: MAX_CNAME_HOPS + 1 }, (_, i) => cname(`n${i}.test`, `n${i + 1}.test`));
-    expect(followCname([...chain, srv(`n${MAX_CNAME_HOPS + 1}.test`, 'x.test')], 'n0.test', 'SRV')).toMatchObject({ ok: false, reason: 'cname-loop' });
+    expect(followCname([...chain, srv(`n${MAX_CNAME_HOPS + 1}.test`, 'x.test')], 'n0.test', 'SRV')).toMatchObject({
+      ok: false,
+      reason: 'cname-loop',
+    });
     expect(followCname([...chain.slice(1), srv(`n${MAX_CNAME_HOPS + 1}.test`, 'x.test')], 'n1.test', 'SRV')).toMatchObject({ ok: true });
   });
 });

@@ -14,15 +14,21 @@ function run(fetchPolicy: Fetch, timeoutMs = 1000, timeout?: (ms: number) => Abo
   const resolver = fakeResolver((name) => (name === '_mta-sts.example.test'
     ? { ad: true, answers: [{ name, type: 'TXT', data: ['v=STSv1; id=7;'] }, { name, type: 'TXT', data: ['unrelated text'] }] }
     : undefined));
-  const ctx = { domain, options: { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs }, platform: testPlatform(resolver.fetch, { fetchPolicy, ...(timeout === undefined ? {} : { timeout }) }) };
+  const ctx = {
+    domain,
+    options: { resolvers: ['https://r.example/dns-query'], method: 'GET' as const, timeoutMs },
+    platform: testPlatform(resolver.fetch, { fetchPolicy, ...(timeout === undefined ? {} : { timeout }) }),
+  };
   return checkMtaSts(ctx, Promise.resolve(['mx.example.test']));
 }
 
-const respond = (status: number, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'text/plain' }): Fetch => async () => ({
-  status,
-  headers: { get: (n) => headers[n.toLowerCase()] ?? null },
-  arrayBuffer: async () => (typeof body === 'string' ? new TextEncoder().encode(body) : body).slice().buffer as ArrayBuffer,
-});
+const respond =
+  (status: number, body: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'text/plain' }): Fetch =>
+  async () => ({
+    status,
+    headers: { get: (n) => headers[n.toLowerCase()] ?? null },
+    arrayBuffer: async () => (typeof body === 'string' ? new TextEncoder().encode(body) : body).slice().buffer as ArrayBuffer,
+  });
 
 describe('checkMtaSts', () => {
   test('asks exactly https://mta-sts.<domain>/.well-known/mta-sts.txt, manual redirects, 64 KiB cap', async () => {
@@ -40,7 +46,11 @@ describe('checkMtaSts', () => {
     { name: 'a 302', fetch: respond(302, '', { location: 'https://evil.test/' }), reason: 'mta-sts-redirect' },
     { name: 'a 404', fetch: respond(404, 'not found'), reason: 'mta-sts-http-status' },
     { name: 'no content type', fetch: respond(200, POLICY, {}), reason: 'mta-sts-content-type' },
-    { name: 'a declared length over 64 KiB', fetch: respond(200, POLICY, { 'content-type': 'text/plain', 'content-length': '65537' }), reason: 'mta-sts-too-large' },
+    {
+      name: 'a declared length over 64 KiB',
+      fetch: respond(200, POLICY, { 'content-type': 'text/plain', 'content-length': '65537' }),
+      reason: 'mta-sts-too-large',
+    },
     { name: 'a body over 64 KiB', fetch: respond(200, 'x'.repeat(65537)), reason: 'mta-sts-too-large' },
     { name: 'a body that is not UTF-8', fetch: respond(200, new Uint8Array([0x76, 0xff, 0xfe])), reason: 'mta-sts-syntax' },
   ])('$name is invalid ($reason)', async ({ fetch, reason }) => {
@@ -49,15 +59,23 @@ describe('checkMtaSts', () => {
 
   test('a network or certificate failure is an error carrying the message', async () => {
     const result = await run(async () => { throw new TypeError('certificate has expired'); });
-    expect(result).toEqual({ status: 'error', reason: 'mta-sts-fetch-failed', detail: 'https://mta-sts.example.test/.well-known/mta-sts.txt: certificate has expired' });
+    expect(result).toEqual({
+      status: 'error',
+      reason: 'mta-sts-fetch-failed',
+      detail: 'https://mta-sts.example.test/.well-known/mta-sts.txt: certificate has expired',
+    });
   });
 
   test('a policy host slower than the time-out is an error within the time-out (fake timers)', async () => {
     vi.useFakeTimers();
     try {
-      const hang: Fetch = (_url, request) => new Promise((_resolve, reject) => request.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      const hang: Fetch = (_url, request) =>
+        new Promise((_resolve, reject) => request.signal.addEventListener('abort', () => reject(new Error('aborted'))));
       const result = await settledWithin(run(hang, 100, timerTimeout), 101);
-      expect(result).toMatchObject({ settled: true, value: { status: 'error', reason: 'mta-sts-fetch-failed', detail: expect.stringContaining('within 100 ms') } });
+      expect(result).toMatchObject({
+        settled: true,
+        value: { status: 'error', reason: 'mta-sts-fetch-failed', detail: expect.stringContaining('within 100 ms') },
+      });
     } finally {
       vi.useRealTimers();
     }

@@ -11,12 +11,36 @@ const unsigned: BadgeInput = { security: 'tls', inDomain: true, dnssec: false };
 describe('badgeFor: the levels of docs/badge.md', () => {
   test.each([
     { name: 'both implicit TLS, in-domain', incoming: tls, outgoing: tls, level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
-    { name: 'in-domain without DNSSEC is still tls', incoming: unsigned, outgoing: unsigned, level: 'tls', reasons: ['all-implicit-tls', 'dnssec-not-validated'] },
-    { name: 'outside the domain but DNSSEC-validated', incoming: outsideSigned, outgoing: tls, level: 'tls', reasons: ['all-implicit-tls', 'dnssec-validated'] },
+    {
+      name: 'in-domain without DNSSEC is still tls',
+      incoming: unsigned,
+      outgoing: unsigned,
+      level: 'tls',
+      reasons: ['all-implicit-tls', 'dnssec-not-validated'],
+    },
+    {
+      name: 'outside the domain but DNSSEC-validated',
+      incoming: outsideSigned,
+      outgoing: tls,
+      level: 'tls',
+      reasons: ['all-implicit-tls', 'dnssec-validated'],
+    },
     { name: 'incoming STARTTLS', incoming: starttls, outgoing: tls, level: 'starttls', reasons: ['incoming-starttls', 'dnssec-validated'] },
     { name: 'outgoing STARTTLS', incoming: tls, outgoing: starttls, level: 'starttls', reasons: ['outgoing-starttls', 'dnssec-validated'] },
-    { name: 'outside without DNSSEC', incoming: outsideUnsigned, outgoing: unsigned, level: 'unverified', reasons: ['incoming-outside-domain', 'all-implicit-tls', 'dnssec-not-validated'] },
-    { name: 'unverified outranks starttls', incoming: starttls, outgoing: outsideUnsigned, level: 'unverified', reasons: ['incoming-starttls', 'outgoing-outside-domain', 'dnssec-not-validated'] },
+    {
+      name: 'outside without DNSSEC',
+      incoming: outsideUnsigned,
+      outgoing: unsigned,
+      level: 'unverified',
+      reasons: ['incoming-outside-domain', 'all-implicit-tls', 'dnssec-not-validated'],
+    },
+    {
+      name: 'unverified outranks starttls',
+      incoming: starttls,
+      outgoing: outsideUnsigned,
+      level: 'unverified',
+      reasons: ['incoming-starttls', 'outgoing-outside-domain', 'dnssec-not-validated'],
+    },
     { name: 'no outgoing', incoming: tls, outgoing: null, level: 'none', reasons: ['outgoing-not-found'] },
     { name: 'nothing', incoming: null, outgoing: null, level: 'none', reasons: ['incoming-not-found', 'outgoing-not-found'] },
   ])('$name → $level', ({ incoming, outgoing, level, reasons }) => {
@@ -29,7 +53,11 @@ describe('badgeFor: the levels of docs/badge.md', () => {
 });
 
 describe('transportReasons: a check that could not be made is not a configuration fault', () => {
-  const transport = (mtaSts: Transport['mtaSts'], tlsRpt: Transport['tlsRpt'], dane: Transport['dane'] = []): Transport => ({ mtaSts, tlsRpt, dane });
+  const transport = (mtaSts: Transport['mtaSts'], tlsRpt: Transport['tlsRpt'], dane: Transport['dane'] = []): Transport => ({
+    mtaSts,
+    tlsRpt,
+    dane,
+  });
 
   test('failed TXT lookups say "could not be checked", never "published but broken"', () => {
     const reasons = transportReasons(transport(
@@ -51,7 +79,14 @@ describe('transportReasons: a check that could not be made is not a configuratio
 
   test('RFC 8461 §3.3: a cached policy applied while the live check failed says so beside its mode', () => {
     const cached: Transport['mtaSts'] = {
-      status: 'valid', id: '1', mode: 'enforce', maxAge: 86400, mx: ['mx.example.test'], mxHosts: ['mx.example.test'], mxMismatch: [], fromCache: true,
+      status: 'valid',
+      id: '1',
+      mode: 'enforce',
+      maxAge: 86400,
+      mx: ['mx.example.test'],
+      mxHosts: ['mx.example.test'],
+      mxMismatch: [],
+      fromCache: true,
       live: { status: 'error', reason: 'mta-sts-lookup-failed', detail: 'SERVFAIL' },
     };
     expect(transportReasons(transport(cached, { status: 'absent' }))).toEqual(['mta-sts-enforce', 'mta-sts-cached', 'tls-rpt-absent']);

@@ -1,0 +1,42 @@
+// docs/architecture.md: no line over 140 characters in the code and tests, so every diff and review reads without scrolling.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const MAX = 140;
+const ROOTS = ['src', 'popup', 'bench', 'test', 'scripts'];
+// Data, not code: zone files, captured answers, screenshots and the test artifacts written by runs.
+const SKIPPED_DIRS = new Set(['fixtures', 'artifacts', 'node_modules']);
+const CHECKED = /\.(ts|js|mjs|html|css|json|md)$/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return SKIPPED_DIRS.has(e.name) ? [] : files(join(dir, e.name));
+    return CHECKED.test(e.name) ? [join(dir, e.name)] : [];
+  });
+}
+
+/** Lines over the limit; a Markdown table row is one line by its syntax and is not counted. */
+export function longLines(text: string, markdown: boolean): string[] {
+  return text
+    .split('\n')
+    .map((line, i) => ({ line, number: i + 1 }))
+    .filter(({ line }) => [...line].length > MAX && !(markdown && line.trimStart().startsWith('|')))
+    .map(({ line, number }) => `${number}: ${line.slice(0, 60)}…`);
+}
+
+describe('line length', () => {
+  const all = ROOTS.flatMap((root) => files(root));
+
+  test('there are files to check', () => expect(all.length).toBeGreaterThan(100));
+
+  test('a line of 141 characters is found, one of 140 is not, a Markdown table row is skipped', () => {
+    expect(longLines(`${'x'.repeat(140)}\n${'y'.repeat(141)}`, false)).toEqual([`2: ${'y'.repeat(60)}…`]);
+    expect(longLines(`| ${'x'.repeat(150)} |`, true)).toEqual([]);
+    expect(longLines(`| ${'x'.repeat(150)} |`, false)).toHaveLength(1);
+  });
+
+  test.each(all)(`%s has no line over ${MAX} characters`, (file) => {
+    expect(longLines(readFileSync(file, 'utf8'), file.endsWith('.md'))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 // Popup wiring only: DOM events → connector → renderers (docs/architecture.md#conventions).
-import { serverRef } from '../src/core/accounts/match-shown.ts';
+import { shownServer } from '../src/core/accounts/match-shown.ts';
 import { probeFailed } from '../src/core/trust/verified-by.ts';
 import type { Discovery } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
@@ -159,7 +159,7 @@ createButton.addEventListener('click', () => {
   if (d === null || d.incoming === null || d.outgoing === null) return;
   createAccount({
     // Exactly what is on screen: the background refuses anything a later lookup would change.
-    shown: { address: d.address, incoming: serverRef(d.incoming), outgoing: serverRef(d.outgoing) },
+    shown: { address: d.address, incoming: shownServer(d.incoming), outgoing: shownServer(d.outgoing) },
     trusted: trust.checked,
     displayName: $<HTMLInputElement>('display-name').value,
     ...(password === '' ? {} : { password, remember: $<HTMLInputElement>('remember').checked }),

@@ -88,7 +88,8 @@ export function createHandler(deps: Deps): Handler {
       // Before any lookup or login probe: a probe for an existing account's server would share its folders.
       if (await deps.accounts.hasAccount(parsed.value.address)) return { ok: false, reason: 'account-exists' };
       // The servers shown, checked against what is published now (a cache hit or a fresh lookup).
-      const planned = planAccount(await lookUp(parsed.value), shown, trusted);
+      // Only the boolean true confirms: a message is data, and 'false' is truthy.
+      const planned = planAccount(await lookUp(parsed.value), shown, trusted === true);
       if (!planned.ok) return planned;
       const { plan } = planned;
       const experiment = deps.accounts;
@@ -120,7 +121,7 @@ export function createHandler(deps: Deps): Handler {
     },
     updateAccount: async ({ accountId, shown, confirmed, trusted }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
-      if (!confirmed) return { ok: false, reason: 'account-update-unconfirmed' };
+      if (confirmed !== true) return { ok: false, reason: 'account-update-unconfirmed' };
       const account = await findAccount(accountId);
       const discovery = account === undefined ? null : await discoveryOf(account);
       if (account === undefined || discovery === null || (shown.incoming === null && shown.outgoing === null)) {
@@ -131,7 +132,7 @@ export function createHandler(deps: Deps): Handler {
         if (side === null) return { ok: true, server: null };
         // RFC 6186 §4: never IMAP<->POP3 (nor incoming<->outgoing) on an update.
         if (current === null || current.protocol !== side.protocol) return { ok: false, reason: 'account-bad-settings' };
-        const match = matchShown(discovery, side, trusted);
+        const match = matchShown(discovery, side, trusted === true);
         return match.ok ? { ok: true, server: serverRef(match.setting) } : match;
       };
       const incoming = checked(shown.incoming, account.incoming);

@@ -87,6 +87,11 @@ describe('createAccount', () => {
     const shown = shownFor('a@example.test', providerIn, providerOut);
     expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-unverified' });
     expect(calls.verified.length + calls.created.length).toBe(0);
+    // A message is data from a page: only the boolean true confirms, not a truthy string or number.
+    for (const notTrue of ['false', 1, 'yes'] as unknown as boolean[]) {
+      const request = { type: 'createAccount', shown, trusted: notTrue, password: 'x' } as const;
+      expect(await handle(request)).toEqual({ ok: false, reason: 'account-unverified' });
+    }
     expect(await handle({ type: 'createAccount', shown, trusted: true })).toMatchObject({ ok: true });
   });
 
@@ -185,6 +190,13 @@ describe('existing accounts', () => {
       const { handle } = handlerWith(spoofed, experiment, { ad: false });
       const shown = { incoming: attackerIn, outgoing: attackerOut };
       expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
+      expect(calls.updated).toEqual([]);
+      for (const notTrue of ['true', 1] as unknown as boolean[]) {
+        const unconfirmed = { type: 'updateAccount', accountId: 'account3', shown, confirmed: notTrue, trusted: true } as const;
+        expect(await handle(unconfirmed)).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
+        const untrusted = { type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: notTrue } as const;
+        expect(await handle(untrusted)).toEqual({ ok: false, reason: 'account-unverified' });
+      }
       expect(calls.updated).toEqual([]);
       expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: true })).toMatchObject({ ok: true });
       expect(calls.updated).toEqual([{ accountId: 'account3', servers: { incoming: attackerIn, outgoing: attackerOut } }]);

@@ -13,6 +13,14 @@ export interface ServerRef {
   readonly security: Security;
 }
 
+/**
+ * A server as the popup showed it for creating an account: with the probe failure shown beside it, if
+ * any, because the trust tick covers only what the user saw (docs/trust.md).
+ */
+export interface ShownServer extends ServerRef {
+  readonly probeFailure?: string | null;
+}
+
 export type ShownResult =
   | { readonly ok: true; readonly setting: Setting }
   | { readonly ok: false; readonly reason: Extract<AccountReason, 'account-settings-changed' | ShownRefusal> };
@@ -22,6 +30,12 @@ type ShownRefusal = 'account-unverified' | 'account-probe-failed';
 export function serverRef(s: ServerRef): ServerRef {
   return { protocol: s.protocol, hostname: s.hostname, port: s.port, security: s.security };
 }
+
+export function shownServer(s: Setting): ShownServer {
+  return { ...serverRef(s), probeFailure: failureOf(s) };
+}
+
+const failureOf = (s: Setting): string | null => (probeFailed(s) ? String(s.probe?.reason) : null);
 
 export function sameServer(a: ServerRef, b: ServerRef): boolean {
   return a.protocol === b.protocol && a.hostname === b.hostname && a.port === b.port && a.security === b.security;
@@ -37,10 +51,15 @@ export function publishedSettings(discovery: Discovery): Setting[] {
  * user's confirmation of what was shown). A server no longer published is refused: the user must
  * look again rather than have a later answer applied unseen.
  */
-export function matchShown(discovery: Discovery, shown: ServerRef, trusted: boolean): ShownResult {
+export function matchShown(discovery: Discovery, shown: ShownServer, trusted: boolean): ShownResult {
   const setting = discovery.status === 'found' ? publishedSettings(discovery).find((s) => sameServer(s, shown)) : undefined;
   if (setting === undefined) return { ok: false, reason: 'account-settings-changed' };
-  // A failed probe (docs/trust.md) takes the same trust tick as an unverified server, with its own reason.
-  if (!isVerified(setting) && !trusted) return { ok: false, reason: probeFailed(setting) ? 'account-probe-failed' : 'account-unverified' };
+  if (isVerified(setting)) return { ok: true, setting };
+  // A failed probe (docs/trust.md) takes the same trust tick as an unverified server, with its own reason;
+  // the tick covers the failure the user saw beside the server, not one found only now.
+  const failure = failureOf(setting);
+  if (!trusted || (failure !== null && failure !== (shown.probeFailure ?? null))) {
+    return { ok: false, reason: failure !== null ? 'account-probe-failed' : 'account-unverified' };
+  }
   return { ok: true, setting };
 }

@@ -2,7 +2,7 @@
 // still published and vouched for, or confirmed), the RFC 6186 §4 username order, and the refusals.
 import type { Discovery, Setting } from '../verdict/verdict.ts';
 import type { AccountReason } from '../reasons.ts';
-import { matchShown, type ServerRef } from './match-shown.ts';
+import { matchShown, type ShownServer } from './match-shown.ts';
 
 export interface ServerSettings {
   readonly protocol: 'imap' | 'pop3' | 'smtp';
@@ -23,8 +23,8 @@ export interface AccountPlan {
 /** What the popup showed when the user asked for the account. */
 export interface ShownAccount {
   readonly address: string;
-  readonly incoming: ServerRef;
-  readonly outgoing: ServerRef;
+  readonly incoming: ShownServer;
+  readonly outgoing: ShownServer;
 }
 
 export type PlanResult = { ok: true; plan: AccountPlan } | { ok: false; reason: AccountReason };

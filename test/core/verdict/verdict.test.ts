@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { matchShown, serverRef } from '../../../src/core/accounts/match-shown.ts';
+import { matchShown, serverRef, shownServer } from '../../../src/core/accounts/match-shown.ts';
 import type { Choice, ChosenSetting } from '../../../src/core/discovery/choose-settings.ts';
 import type { Hostname } from '../../../src/core/address/parse-hostname.ts';
 import type { ServerProbe } from '../../../src/core/probe/judge-probe.ts';
-import { verdict, type Probes } from '../../../src/core/verdict/verdict.ts';
+import { verdict, type Probes, type Setting } from '../../../src/core/verdict/verdict.ts';
 
 const setting = (protocol: 'imap' | 'smtp', extra: Partial<ChosenSetting> = {}): ChosenSetting => ({
   protocol, hostname: `${protocol}.provider.test` as Hostname, port: protocol === 'imap' ? 993 : 465, security: 'tls',
@@ -83,11 +83,20 @@ describe('RFC 6186 §6: the account paths count the probe (src/core/accounts/mat
       probes: both(failed), trusted: false, expected: { ok: false, reason: 'account-probe-failed' }
     },
     {
-      name: 'a failed probe: used only when the user trusts exactly what was shown',
+      name: 'a failed probe: used only when the user trusts exactly what was shown, failure included',
       probes: both(failed), trusted: true, expected: { ok: true }
     },
-  ])('$name', ({ probes, trusted, expected }) => {
+    {
+      name: 'a failed probe the user never saw (the server looked clean when shown): refused even with the trust tick',
+      probes: both(failed), trusted: true, seen: serverRef, expected: { ok: false, reason: 'account-probe-failed' }
+    },
+    {
+      name: 'another failure than the one shown: refused even with the trust tick',
+      probes: both(failed), trusted: true, seen: (s: Setting) => ({ ...shownServer(s), probeFailure: 'probe-no-starttls' }),
+      expected: { ok: false, reason: 'account-probe-failed' }
+    },
+  ])('$name', ({ probes, trusted, expected, seen = shownServer }) => {
     const d = verdict(choice(), null, probes, TIMING);
-    expect(matchShown(d, serverRef(d.incoming!), trusted)).toMatchObject(expected);
+    expect(matchShown(d, seen(d.incoming!), trusted)).toMatchObject(expected);
   });
 });

@@ -112,6 +112,19 @@ describe('proposeUpdate', () => {
     const fine = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const };
     expect(proposeUpdate(fine, { protocol: 'smtp', hostname: `smtp.${D}`, port: 465, security: 'tls' }, discovery)).toBeNull();
   });
+
+  test('RFC 8314 §5.1: an account on implicit TLS is never offered a STARTTLS server, verified or not', async () => {
+    const { proposeUpdate } = await import('../../src/core/accounts/assess-account.ts');
+    // A forged NODATA for _imaps leaves only an in-domain, signed _imap record on another host.
+    const starttlsOnly = [srv(`_imap._tcp.${D}`, 0, 1, 143, `mail2.${D}`)];
+    const onTls = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' as const };
+    expect(proposeUpdate(onTls, null, await discoverIn(starttlsOnly, 'a@example.test', { ad: true }))).toBeNull();
+    expect(proposeUpdate(onTls, null, await discoverIn(starttlsOnly, 'a@example.test', { ad: false }))).toBeNull();
+    // Plain text to STARTTLS is still an improvement.
+    const onPlain = { ...onTls, port: 143, security: 'plain' as const };
+    const discovery = await discoverIn(starttlsOnly, 'a@example.test', { ad: true });
+    expect(proposeUpdate(onPlain, null, discovery)).toMatchObject({ incoming: { hostname: `mail2.${D}`, security: 'starttls' }, verified: true });
+  });
 });
 
 describe('RFC 6186 §6: unverified published servers are no yardstick', () => {

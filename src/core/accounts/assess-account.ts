@@ -17,8 +17,12 @@ export interface ExistingServer {
 }
 
 const normalHost = (hostname: string): string => hostname.toLowerCase().replace(/\.$/, '');
+// RFC 8314 §5.1: implicit TLS over STARTTLS over plain text; a move never goes down this order.
+const STRENGTH = { tls: 2, starttls: 1, plain: 0 } as const;
 const sameProtocol = (discovery: Discovery, server: ExistingServer): Setting[] =>
   publishedSettings(discovery).filter((s) => s.protocol === server.protocol);
+const candidates = (discovery: Discovery, server: ExistingServer): Setting[] =>
+  sameProtocol(discovery, server).filter((s) => STRENGTH[s.security] >= STRENGTH[server.security]);
 const publishes = (s: Setting, server: ExistingServer): boolean =>
   s.hostname === normalHost(server.hostname) && s.port === server.port && s.security === server.security;
 
@@ -49,13 +53,13 @@ export function proposeUpdate(incoming: ExistingServer, outgoing: ExistingServer
   if (discovery.status !== 'found') return null;
   const servers = [incoming, outgoing];
   const better = (server: ExistingServer | null): Setting | null =>
-    server === null || assessServer(server, discovery).length === 0 ? null : sameProtocol(discovery, server).find(isVerified) ?? null;
+    server === null || assessServer(server, discovery).length === 0 ? null : candidates(discovery, server).find(isVerified) ?? null;
   const [betterIn = null, betterOut = null] = servers.map(better);
   if (betterIn !== null || betterOut !== null) return { incoming: betterIn, outgoing: betterOut, verified: true };
   const other = (server: ExistingServer | null): Setting | null => {
     if (server === null) return null;
-    const published = sameProtocol(discovery, server);
-    return published.some((s) => publishes(s, server)) ? null : published[0] ?? null;
+    if (sameProtocol(discovery, server).some((s) => publishes(s, server))) return null;
+    return candidates(discovery, server)[0] ?? null;
   };
   const [otherIn = null, otherOut = null] = servers.map(other);
   return otherIn === null && otherOut === null ? null : { incoming: otherIn, outgoing: otherOut, verified: false };

@@ -9,15 +9,19 @@ import type { Protocol } from './discovery/service-labels.ts';
 import type { Platform } from './platform.ts';
 import type { Discovery, Setting } from './verdict/verdict.ts';
 
-// 3: settings carry `verifiedBy` and `probe`.
-export const CACHE_VERSION = 3;
+// 4: entries name the resolvers that answered.
+export const CACHE_VERSION = 4;
 const cacheKey = (domain: string): string => `${DISCOVERY_PREFIX}${domain}`;
 
 interface CacheEntry {
   readonly version: typeof CACHE_VERSION;
   readonly expiresAt: number;
+  /** The resolvers asked: AD is their word (docs/trust.md), so another resolver's lookup does not reuse it. */
+  readonly resolvers: string;
   readonly discovery: Discovery;
 }
+
+const resolversOf = (options: DiscoveryOptions): string => options.resolvers.join(' ');
 
 /** Cached settings when fresh (zero network requests), else a new discovery that is then cached. */
 export async function discoverWithCache(address: EmailAddress, options: DiscoveryOptions, platform: Platform): Promise<Discovery> {
@@ -27,14 +31,15 @@ export async function discoverWithCache(address: EmailAddress, options: Discover
   const key = cacheKey(address.domain);
   const entry = readEntry(await storage.get(key));
   // An entry made without transport checks or probes does not answer a lookup that asks for them.
-  const complete = entry !== null && (options.transport !== true || entry.discovery.transport !== null)
+  const complete = entry !== null && entry.resolvers === resolversOf(options)
+    && (options.transport !== true || entry.discovery.transport !== null)
     && (options.probe !== true || platform.connect === undefined || isProbed(entry.discovery));
   if (entry !== null && complete && started < entry.expiresAt) {
     await touchCacheKey(storage, key);
     return { ...forAddress(entry.discovery, address), fromCache: true, timing: { elapsedMs: platform.now() - started, queries: 0 } };
   }
   const fresh = await autoconfigure(address, options, platform);
-  await store(fresh, platform);
+  await store(fresh, options, platform, Infinity);
   return fresh;
 }
 
@@ -51,15 +56,18 @@ export async function relookup(
 ): Promise<Discovery> {
   // The badge is the pipeline's own: the re-lookup only tells it which side to refresh.
   const merged = await autoconfigure(address, { ...options, only: failed }, platform, previous);
-  if (merged.status === 'resolver-failure') return merged;
-  await platform.storage?.remove(cacheKey(address.domain));
-  await store(merged, platform);
+  if (merged.status === 'resolver-failure' || platform.storage === undefined) return merged;
+  // The side kept from `previous` is only as fresh as the entry it came from: never past its expiry,
+  // and not cached at all when no fresh entry says how old it is.
+  const entry = readEntry(await platform.storage.get(cacheKey(address.domain)));
+  await platform.storage.remove(cacheKey(address.domain));
+  if (entry !== null && entry.resolvers === resolversOf(options)) await store(merged, options, platform, entry.expiresAt);
   return merged;
 }
 
 const isProbed = (d: Discovery): boolean => [d.incoming, d.outgoing].every((s) => s === null || s.probe !== null);
 
-async function store(discovery: Discovery, platform: Platform): Promise<void> {
+async function store(discovery: Discovery, options: DiscoveryOptions, platform: Platform, notAfter: number): Promise<void> {
   if (platform.storage === undefined || discovery.status !== 'found') return;
   // A failed probe may be a passing fault (a time-out, a reset): the next lookup probes again.
   if ([discovery.incoming, discovery.outgoing].some((s) => s?.probe?.status === 'failed')) return;
@@ -67,7 +75,9 @@ async function store(discovery: Discovery, platform: Platform): Promise<void> {
   // The shortest TTL of the records in use bounds the whole entry; TTL 0 means "do not cache".
   const ttl = Math.min(...settings.map((s) => s.ttl));
   if (!(ttl > 0)) return;
-  const entry: CacheEntry = { version: CACHE_VERSION, expiresAt: platform.now() + ttl * 1000, discovery };
+  const expiresAt = Math.min(platform.now() + ttl * 1000, notAfter);
+  if (!(expiresAt > platform.now())) return;
+  const entry: CacheEntry = { version: CACHE_VERSION, expiresAt, resolvers: resolversOf(options), discovery };
   await putCacheEntry(platform.storage, cacheKey(discovery.domain), entry);
 }
 
@@ -76,7 +86,7 @@ function readEntry(value: unknown): CacheEntry | null {
   if (typeof value !== 'object' || value === null) return null;
   const entry = value as Partial<CacheEntry>;
   const discovery = entry.discovery as Partial<Discovery> | undefined;
-  if (entry.version !== CACHE_VERSION || typeof entry.expiresAt !== 'number') return null;
+  if (entry.version !== CACHE_VERSION || typeof entry.expiresAt !== 'number' || typeof entry.resolvers !== 'string') return null;
   if (typeof discovery !== 'object' || discovery === null || discovery.status !== 'found') return null;
   if (!Array.isArray(discovery.alternatives) || typeof discovery.badge !== 'object' || discovery.badge === null) return null;
   const sides = [discovery.incoming, discovery.outgoing];

@@ -123,7 +123,10 @@ describe('proposeUpdate', () => {
     // Plain text to STARTTLS is still an improvement.
     const onPlain = { ...onTls, port: 143, security: 'plain' as const };
     const discovery = await discoverIn(starttlsOnly, 'a@example.test', { ad: true });
-    expect(proposeUpdate(onPlain, null, discovery)).toMatchObject({ incoming: { hostname: `mail2.${D}`, security: 'starttls' }, verified: true });
+    expect(proposeUpdate(onPlain, null, discovery)).toMatchObject({
+      incoming: { hostname: `mail2.${D}`, security: 'starttls' },
+      verified: true,
+    });
   });
 });
 

@@ -42,3 +42,15 @@ describe('the cache and the server probe (src/core/settings-cache.ts)', () => {
     expect(again.badge.reasons).toContain('not-probed');
   });
 });
+
+describe('the cache and the resolver (src/core/settings-cache.ts)', () => {
+  test('settings looked up through one resolver do not answer for another (DNSSEC is that resolver\'s word)', async () => {
+    const storage = memoryStorage();
+    const platform = testPlatform(zoneResolver(zone).fetch, { storage });
+    await discoverWithCache(address(`a@${D}`), OPTIONS, platform);
+    expect((await discoverWithCache(address(`a@${D}`), OPTIONS, platform)).fromCache).toBe(true);
+    const other = { ...OPTIONS, resolvers: ['https://other.example/dns-query'] };
+    expect((await discoverWithCache(address(`a@${D}`), other, platform)).fromCache).toBe(false);
+    expect((await discoverWithCache(address(`a@${D}`), other, platform)).fromCache).toBe(true);
+  });
+});

@@ -18,6 +18,10 @@ function manualClock(start = 1_800_000_000_000) {
   return { now: () => now, advance: (ms: number) => { now += ms; } };
 }
 
+/** A cache entry of the current version, fresh, from the resolver OPTIONS names. */
+const stored = (discovery: unknown) =>
+  ({ version: CACHE_VERSION, expiresAt: Number.MAX_SAFE_INTEGER, resolvers: OPTIONS.resolvers.join(' '), discovery });
+
 describe('RFC 6186 §4', () => {
   test('RFC 6186 §4: usernames are the full address first, then the local-part', async () => {
     const result = await discoverIn(zone, 'Alice.Smith@EXAMPLE.test');
@@ -81,11 +85,19 @@ describe('RFC 6186 §4', () => {
     { name: 'a stored failure', discovery: { status: 'resolver-failure', alternatives: [], badge: {} } },
   ])('RFC 6186 §4: a damaged cache entry of the current version ($name) reads as a miss, never as settings', async ({ discovery }) => {
     const storage = memoryStorage();
-    await storage.set(`discovery:${D}`, { version: CACHE_VERSION, expiresAt: Number.MAX_SAFE_INTEGER, discovery });
+    await storage.set(`discovery:${D}`, stored(discovery));
     const resolver = zoneResolver(zone);
     const result = await discoverWithCache(address('a@example.test'), OPTIONS, testPlatform(resolver.fetch, { storage }));
     expect(result.fromCache).toBe(false);
     expect(result.incoming?.hostname).toBe(`imap.${D}`);
+  });
+
+  test('RFC 6186 §4: the same entry, undamaged, is read (so the cases above miss for their damage alone)', async () => {
+    const storage = memoryStorage();
+    const { resolver: _, ...discovery } = await discoverIn([srv(`_imaps._tcp.${D}`, 0, 1, 993, `cached.${D}`)]);
+    await storage.set(`discovery:${D}`, stored(discovery));
+    const result = await discoverWithCache(address('a@example.test'), OPTIONS, testPlatform(zoneResolver(zone).fetch, { storage }));
+    expect(result).toMatchObject({ fromCache: true, incoming: { hostname: `cached.${D}` } });
   });
 
   test('RFC 6186 §4: after an IMAP failure only the IMAP labels are queried again, and POP3 is never switched to', async () => {
@@ -94,13 +106,30 @@ describe('RFC 6186 §4', () => {
     // The domain now prefers POP3, but the user configured IMAP: the re-lookup stays on IMAP.
     const changed = [srv(`_imaps._tcp.${D}`, 20, 1, 993, `imap2.${D}`), srv(`_pop3s._tcp.${D}`, 0, 1, 995, `pop.${D}`), zone[2]!];
     const resolver = zoneResolver(changed);
-    const storage = memoryStorage();
-    const after = await relookup(address('alice@example.test'), 'imap', before, OPTIONS, testPlatform(resolver.fetch, { storage }));
+    const after = await relookup(address('alice@example.test'), 'imap', before, OPTIONS, testPlatform(resolver.fetch));
     expect(resolver.calls.map((c) => c.name).sort()).toEqual([`_imap._tcp.${D}`, `_imaps._tcp.${D}`]);
     expect(after.incoming).toMatchObject({ protocol: 'imap', hostname: `imap2.${D}` });
     expect(after.outgoing).toEqual(before.outgoing);
     expect(after.badge.level).toBe('tls');
+  });
+
+  test('RFC 6186 §4: a re-look-up never keeps the other side in the cache past its own TTL', async () => {
+    const clock = manualClock();
+    const storage = memoryStorage();
+    const platform = testPlatform(zoneResolver(zone).fetch, { now: clock.now, storage });
+    const before = await discoverWithCache(address('alice@example.test'), OPTIONS, platform); // cached for 300 s (submissions)
+    clock.advance(200_000);
+    await relookup(address('alice@example.test'), 'imap', before, OPTIONS, platform);
     expect(storage.data.has(`discovery:${D}`)).toBe(true);
+    clock.advance(101_000); // 301 s after the submissions record was read: it may be withdrawn by now
+    expect((await discoverWithCache(address('alice@example.test'), OPTIONS, platform)).fromCache).toBe(false);
+  });
+
+  test('RFC 6186 §4: a re-look-up without a fresh cache entry is not cached (the kept side is of unknown age)', async () => {
+    const storage = memoryStorage();
+    const before = await discoverIn(zone);
+    await relookup(address('alice@example.test'), 'imap', before, OPTIONS, testPlatform(zoneResolver(zone).fetch, { storage }));
+    expect(storage.data.size).toBe(0);
   });
 
   test('RFC 6186 §4: after a submission failure only the submission labels are queried again', async () => {

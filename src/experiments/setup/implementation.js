@@ -1,4 +1,4 @@
-/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci */
+/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Services */
 // Parent-side Experiment: adds the add-on's RFC 6186 discovery to Thunderbird's own account set-up
 // (ESR 153 account hub, views/email.mjs). It wraps FindConfig.parallelAutoDiscovery, the async generator
 // the hub asks for a configuration; the wrapper lets Thunderbird's own search run unchanged and, unless
@@ -12,7 +12,6 @@
 const FIND_CONFIG = 'resource:///modules/accountcreation/FindConfig.sys.mjs';
 const ACCOUNT_CONFIG = 'resource:///modules/accountcreation/AccountConfig.sys.mjs';
 const CREATION_UTILS = 'resource:///modules/accountcreation/AccountCreationUtils.sys.mjs';
-const OAUTH2_PROVIDERS = 'resource:///modules/OAuth2Providers.sys.mjs';
 
 // What Thunderbird found first-hand (the profile's isp/ folder, the domain's own autoconfig file) wins
 // over SRV; the ISP database, MX guess, Exchange autodiscover and guessing rank below it.
@@ -23,7 +22,7 @@ const ASK_LIMIT_MS = 45000;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const state = { listener: null, active: false, original: null, wrapper: null };
+const state = { listener: null, active: false, original: null, wrapper: null, buildAccountConfig: null };
 
 /** A server from the background, checked again here: only SSL/TLS or STARTTLS (RFC 8314), never plain. */
 function isServer(server, protocols) {
@@ -45,33 +44,17 @@ function isOffer(offer, address) {
     && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
 }
 
-/** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates. */
+/** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates (the shared builder). */
 function toAccountConfig(offer, domain, own) {
-  const { AccountConfig } = ChromeUtils.importESModule(ACCOUNT_CONFIG);
-  const { OAuth2Providers } = ChromeUtils.importESModule(OAUTH2_PROVIDERS);
-  const config = new AccountConfig();
-  config.source = AccountConfig.kSourceXML;
-  config.subSource = 'xml-from-srv';
-  config.id = `srv-${domain}`;
-  config.displayName = domain;
-  config.domains = [domain];
-  const server = (ref) => {
-    const s = ref.protocol === 'smtp' ? config.createNewOutgoing() : config.createNewIncoming();
-    s.type = ref.protocol;
-    s.hostname = ref.hostname;
-    s.port = ref.port;
-    s.socketType = ref.security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS;
+  const config = state.buildAccountConfig({
+    domain,
     // RFC 6186 §4: the full address first.
-    s.username = offer.usernames[0];
-    // A host Thunderbird knows as an OAuth2 provider signs in with OAuth2, as its own ISP files say.
-    const oauth2 = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol);
-    s.auth = oauth2 ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
-    return s;
-  };
-  config.incoming = server(offer.incoming);
-  config.outgoing = server(offer.outgoing);
-  config.incomingAlternatives = offer.incomingAlternatives.map(server);
-  config.outgoingAlternatives = offer.outgoingAlternatives.map(server);
+    username: offer.usernames[0],
+    incoming: offer.incoming,
+    outgoing: offer.outgoing,
+    incomingAlternatives: offer.incomingAlternatives,
+    outgoingAlternatives: offer.outgoingAlternatives,
+  });
   // An Exchange server Thunderbird's own autodiscover found stays on offer beside them.
   const exchange = own ? [own.incoming, ...(own.incomingAlternatives || [])].find((i) => i && i.type === 'exchange') : undefined;
   if (exchange) config.incomingAlternatives.push(exchange);
@@ -172,6 +155,10 @@ var srvAutoconfigSetup = class extends ExtensionCommon.ExtensionAPIPersistent {
   }
 
   getAPI(context) {
+    // The AccountConfig builder the popup's "Create account" uses too (src/experiments/shared/account-config.js).
+    const scope = { ChromeUtils, Ci };
+    Services.scriptloader.loadSubScript(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), scope);
+    state.buildAccountConfig = scope.buildAccountConfig;
     return {
       srvAutoconfigSetup: {
         onDiscover: new ExtensionCommon.EventManager({

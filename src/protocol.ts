@@ -102,7 +102,8 @@ export const isCreateProgress = (value: unknown): value is CreateProgress =>
   && typeof (value as { progress?: { username?: unknown } }).progress?.username === 'string';
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate',
+    'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

@@ -4,7 +4,9 @@ import {
   readSettings, resolverList, serverRef, serverSettings,
   type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
-import { LAST_KEY, LAST_VERSION, type AccountReport, type CreateStep, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
+import {
+  LAST_KEY, LAST_VERSION, type AccountReport, type CreateStep, type DiscoverResponse, type LastLookup, type Request, type ResponseFor,
+} from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
 import { parseUrl } from '../parse-url.ts';
 

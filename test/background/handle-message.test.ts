@@ -18,7 +18,9 @@ const ZONE: FakeRecord[] = [
 function fakeExperiment(
   logsIn: (username: string) => boolean | Promise<boolean>, existing: ExistingAccount[] = [], { oauth2 = false } = {},
 ) {
-  const calls: { verified: string[]; created: unknown[]; updated: unknown[]; allMethods?: boolean[]; cancelled?: number } = { verified: [], created: [], updated: [] };
+  const calls: { verified: string[]; created: unknown[]; updated: unknown[]; allMethods?: boolean[]; cancelled?: number } = {
+    verified: [], created: [], updated: [],
+  };
   const experiment: AccountsExperiment = {
     hasAccount: async (address) => existing.some((a) => a.address === address),
     verifyLogin: async (server: ServerSettings, _password, _timeout, allMethods) => {

@@ -1,4 +1,4 @@
-/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Services */
+/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Cu, Services */
 // Parent-side Experiment: creates accounts with Thunderbird's own modules (ESR 153): the AccountConfig the account
 // hub gets too (src/experiments/shared/account-config.js), made by CreateInBackend.createAccountInBackend and checked
 // by ConfigVerifier, as the hub does; it also lists and moves accounts. Kept small: all decisions (which settings,
@@ -15,16 +15,21 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
     const { setTimeout, clearTimeout } = ChromeUtils.importESModule('resource://gre/modules/Timer.sys.mjs');
 
-    const { AccountConfig } = ChromeUtils.importESModule('resource:///modules/accountcreation/AccountConfig.sys.mjs');
     const { ConfigVerifier } = ChromeUtils.importESModule('resource:///modules/accountcreation/ConfigVerifier.sys.mjs');
     const { CreateInBackend } = ChromeUtils.importESModule('resource:///modules/accountcreation/CreateInBackend.sys.mjs');
     // The one AccountConfig builder, shared with the account hub's (src/experiments/setup).
     const shared = { ChromeUtils, Ci };
-    Services.scriptloader.loadSubScript(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), shared);
+    // As Thunderbird loads the Experiment's own script (ExtensionCommon's loadModule): the add-on's file, so an unsafe URL.
+    Services.scriptloader.loadSubScriptWithOptions(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), {
+      target: shared,
+      allowUnsafeURL: true,
+    });
     const { buildAccountConfig } = shared;
     // Never plain text: SSL/TLS or STARTTLS required (RFC 8314).
     const socketType = (security) => (security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS);
     const { OAuth2Providers } = ChromeUtils.importESModule('resource:///modules/OAuth2Providers.sys.mjs');
+    // The Experiment's sandbox has no AbortController; Thunderbird's modules' shared global (ConfigVerifier's own) has.
+    const { AbortController } = Cu.getGlobalForObject(MailServices);
     const securityOf = (type) => (type === Ci.nsMsgSocketType.SSL ? 'tls' : type === Ci.nsMsgSocketType.alwaysSTARTTLS ? 'starttls' : 'plain');
 
     // Every argument is checked here again, whatever the schema let through: this code writes the user's
@@ -112,7 +117,8 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     /**
      * One login check with Thunderbird's own ConfigVerifier (as the account hub checks), on a throwaway server that can
      * never be mistaken for a real account: refused when a server with the same type, username and host exists (they
-     * would share one folder tree), removed with its files afterwards, and given up after `timeoutMs` or on cancelLogins().
+     * would share one folder tree), its files in a temporary folder removed afterwards, and given up after `timeoutMs` or
+     * on cancelLogins().
      * IMAP with "normal password" tries AUTHENTICATE PLAIN, AUTHENTICATE LOGIN and LOGIN in turn, so a refused name
      * cost three refusals (each with the server's failure delay); the check sends the LOGIN command only (RFC 9051
      * §6.2.3, one attempt) unless `allMethods` (the server advertised LOGINDISABLED). POP3 has no such choice.
@@ -121,17 +127,36 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
       const name = serverIdentity(server.protocol, server.username, server.hostname);
       if (probing.has(name) || serverTaken(server.protocol, server.username, server.hostname)) return false;
       probing.add(name);
+      const folder = Services.dirsvc.get('TmpD', Ci.nsIFile);
+      folder.append('srv-autoconfig-probe');
+      folder.createUnique(Ci.nsIFile.DIRECTORY_TYPE, 0o700);
       const abort = new AbortController();
       running.add(abort);
       let verifier = null;
       let timer = null;
       try {
-        const config = buildAccountConfig({ domain: server.hostname, username: server.username, incoming: server, outgoing: { ...server, protocol: 'smtp' } });
+        const config = buildAccountConfig({
+          domain: server.hostname, username: server.username, incoming: server, outgoing: { ...server, protocol: 'smtp' },
+        });
         config.incoming.auth = server.protocol === 'imap' && !allMethods ? Ci.nsMsgAuthMethod.old : Ci.nsMsgAuthMethod.passwordCleartext;
         config.incoming.password = password;
         config.identity.emailAddress = server.username;
         // No message window: no password prompt, no certificate dialog parent of its own.
         verifier = new ConfigVerifier(null, abort.signal);
+        // Its throwaway server keeps its files in a fresh temporary folder, set before the login asks for them: else
+        // Thunderbird makes <ImapMail|Mail>/<host>-n(.msf) in the profile, and the .msf stays after the server is removed.
+        // (Reading localPath would make the folder: it is set, never read.)
+        const verifyLogon = verifier.verifyLogon;
+        let placed = false;
+        verifier.verifyLogon = function () {
+          if (!placed) {
+            const local = folder.clone();
+            local.append('mail');
+            this.server.localPath = local;
+            placed = true;
+          }
+          return verifyLogon.call(this);
+        };
         return await Promise.race([
           verifier.verifyConfig(config, false).then(() => true, () => false),
           // A server that accepts and never answers held "Creating the account…" for mailnews.tcptimeout (100 s).
@@ -151,6 +176,7 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           if (verifier !== null && verifier.server) verifier.server.closeCachedConnections();
           if (!abort.signal.aborted) abort.abort();
           if (verifier !== null) verifier.cleanup();
+          folder.remove(true);
         } catch (e) {
           console.warn('srv-autoconfig: could not remove the login probe', e);
         }
@@ -167,11 +193,15 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
             return { ok: false, reason: 'account-exists' };
           }
           const domain = account.address.slice(account.address.lastIndexOf('@') + 1).toLowerCase();
-          const config = buildAccountConfig({ domain, username: account.incoming.username, incoming: account.incoming, outgoing: account.outgoing });
-          // As the hub fills it in (views/email.mjs #fillAccountConfig), then the name that logged in.
-          AccountConfig.replaceVariables(config, account.displayName || '', account.address, account.password || '');
-          config.incoming.username = account.incoming.username;
+          const config = buildAccountConfig({
+            domain, username: account.incoming.username, incoming: account.incoming, outgoing: account.outgoing,
+          });
+          // What the hub's #fillAccountConfig (AccountConfig.replaceVariables) fills in, without its rules that the real
+          // name is not empty (optional here) and the address has one "@" (a quoted local-part may hold more, RFC 5322).
+          config.identity.emailAddress = account.address;
+          config.identity.realname = account.displayName || '';
           config.outgoing.username = account.outgoing.username;
+          if (account.password) config.incoming.password = config.outgoing.password = account.password;
           config.rememberPassword = Boolean(account.rememberPassword && account.password);
           // Server-side Sent, Drafts and Templates, mail checked at start-up: exactly as Thunderbird's dialog makes it.
           const created = await CreateInBackend.createAccountInBackend(config);

@@ -157,7 +157,11 @@ var srvAutoconfigSetup = class extends ExtensionCommon.ExtensionAPIPersistent {
   getAPI(context) {
     // The AccountConfig builder the popup's "Create account" uses too (src/experiments/shared/account-config.js).
     const scope = { ChromeUtils, Ci };
-    Services.scriptloader.loadSubScript(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), scope);
+    // As Thunderbird loads the Experiment's own script (ExtensionCommon's loadModule): the add-on's file, so an unsafe URL.
+    Services.scriptloader.loadSubScriptWithOptions(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), {
+      target: scope,
+      allowUnsafeURL: true,
+    });
     state.buildAccountConfig = scope.buildAccountConfig;
     return {
       srvAutoconfigSetup: {

@@ -29,7 +29,8 @@ function buildAccountConfig(spec) {
     s.username = spec.username;
     // A host Thunderbird knows as an OAuth2 provider's signs in with OAuth2, as its own ISP files say; any other
     // with "normal password", inside TLS.
-    s.auth = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol) ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
+    const oauth2 = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol);
+    s.auth = oauth2 ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
     return s;
   };
   config.incoming = server(spec.incoming);

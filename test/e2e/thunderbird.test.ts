@@ -443,6 +443,14 @@ describe('Thunderbird', () => {
       expect(await readBack('grace@outside.test')).toBeNull();
     });
 
+    test('OAuth2: a host Thunderbird knows for OAuth2 gets OAuth2 from the popup too, and a typed password is not tried on it', async () => {
+      const result = await createThroughPopup('dan@oauth.test', true, 'not a password for Google');
+      expect(result.status).toBe('Account created; username dan@oauth.test.');
+      expect(result.steps.some((text) => text.startsWith('Trying'))).toBe(false);
+      // nsMsgAuthMethod.OAuth2 = 10: Thunderbird opens its own sign-in window at the first connection.
+      expect(await readBack('dan@oauth.test')).toMatchObject({ hostName: 'imap.gmail.com', authMethod: 10, smtpHost: 'smtp.gmail.com' });
+    }, 60000);
+
     test('an address that already has an account is refused', async () => {
       const result = await createThroughPopup('alice@example.test');
       expect(result.status).toBe('Thunderbird already has an account for this address.');

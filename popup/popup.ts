@@ -182,6 +182,8 @@ createButton.addEventListener('click', () => {
   createSteps = [];
   createCancel.disabled = false;
   updateCreate();
+  // The pressed button is now disabled: the keyboard focus goes to what can act next.
+  createCancel.focus();
   createStatus.classList.remove('error');
   createStatus.textContent = t('creating');
   createAccount({
@@ -198,8 +200,10 @@ createButton.addEventListener('click', () => {
     createStatus.textContent = t('error_unexpected', String(error));
     createStatus.classList.add('error');
   }).finally(() => {
+    const focused = document.activeElement === createCancel;
     createSteps = null;
     updateCreate();
+    if (focused) createButton.focus();
   });
 });
 

@@ -1,5 +1,7 @@
 // Plain async calls to the background (docs/architecture.md#conventions): the popup never calls sendMessage itself.
-import { LAST_KEY, LAST_VERSION, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
+import {
+  isCreateProgress, LAST_KEY, LAST_VERSION, type CreateStep, type LastLookup, type Request, type ResponseFor,
+} from '../src/protocol.ts';
 import { api } from './extension-api.ts';
 
 async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
@@ -28,3 +30,11 @@ export const updateAccount = (accountId: string, shown: Extract<Request, { type:
   ask({ type: 'updateAccount', accountId, shown, confirmed: true, trusted });
 export const recheckAccount = (accountId: string) => ask({ type: 'recheckAccount', accountId });
 export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });
+export const cancelCreate = () => ask({ type: 'cancelCreate' });
+/** The background's steps while an account is created (runtime messages from our own background only). */
+export function onCreateProgress(listener: (step: CreateStep) => void): void {
+  api.runtime.onMessage.addListener((message: unknown, sender: { id?: string }) => {
+    if (sender.id === api.runtime.id && isCreateProgress(message)) listener(message.progress);
+    return undefined;
+  });
+}

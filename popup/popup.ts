@@ -2,10 +2,12 @@
 import { shownServer } from '../src/core/accounts/match-shown.ts';
 import { probeFailed } from '../src/core/trust/verified-by.ts';
 import type { Discovery } from '../src/core/index.ts';
-import type { DiscoverResponse } from '../src/protocol.ts';
+import type { CreateStep, DiscoverResponse } from '../src/protocol.ts';
 import {
-  capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, preconnect, recheckAccount, updateAccount,
+  cancelCreate, capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, onCreateProgress, preconnect,
+  recheckAccount, updateAccount,
 } from './connector.ts';
+import { createBlocker, stepLine } from './create-status.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
 import { renderBadge } from './render-badge.ts';
@@ -58,7 +60,11 @@ async function copy(text: string, what: string, target: HTMLButtonElement): Prom
 const createSection = $<HTMLElement>('create');
 const createButton = $<HTMLButtonElement>('create-account');
 const createStatus = $<HTMLParagraphElement>('create-status');
+const createCancel = $<HTMLButtonElement>('create-cancel');
+const createWhy = $<HTMLParagraphElement>('create-why');
 let canCreate = false;
+/** The steps of the creation under way (null: none). */
+let createSteps: CreateStep[] | null = null;
 let shown: Discovery | null = null;
 /** The text the shown result was looked up for: typing anything else withdraws it and the tick. */
 let shownFor: string | null = null;
@@ -66,7 +72,13 @@ let shownFor: string | null = null;
 /** Thunderbird only: the account can be created once both directions were found (and trusted). */
 function updateCreate(): void {
   createSection.hidden = !canCreate || shown === null || shown.incoming === null || shown.outgoing === null;
-  createButton.disabled = shown !== null && needsTrust(shown) && !trust.checked;
+  // A disabled button says why, next to it (its aria-describedby).
+  const blocker = createBlocker({
+    needsTrust: shown !== null && needsTrust(shown), trusted: trust.checked, creating: createSteps !== null,
+  });
+  createButton.disabled = blocker !== null;
+  createWhy.textContent = blocker === null ? '' : t(blocker);
+  createCancel.hidden = createSteps === null;
 }
 
 /** RFC 6186 §6 (docs/trust.md): unverified servers, and those whose probe failed, are used only once the user confirms. */
@@ -81,6 +93,7 @@ function clearResult(): void {
   shownFor = null;
   updateCreate();
   createStatus.textContent = '';
+  createStatus.classList.remove('error');
 }
 
 function show(response: DiscoverResponse, lookedUp: string): void {
@@ -150,13 +163,29 @@ input.addEventListener('input', () => {
 
 $('options').addEventListener('click', () => void api.runtime.openOptionsPage());
 
+// Each step as the background reports it (RFC 6186 §4: full address first, then the local-part), text only.
+onCreateProgress((step) => {
+  if (createSteps === null) return;
+  createSteps.push(step);
+  createStatus.textContent = stepLine(createSteps, t);
+});
+
+createCancel.addEventListener('click', () => {
+  createCancel.disabled = true;
+  void cancelCreate().catch(() => undefined);
+});
+
 createButton.addEventListener('click', () => {
-  createButton.disabled = true;
-  createStatus.classList.remove('error');
-  createStatus.textContent = t('creating');
   const password = $<HTMLInputElement>('password').value;
   const d = shown;
   if (d === null || d.incoming === null || d.outgoing === null) return;
+  createSteps = [];
+  createCancel.disabled = false;
+  updateCreate();
+  // The pressed button is now disabled: the keyboard focus goes to what can act next.
+  createCancel.focus();
+  createStatus.classList.remove('error');
+  createStatus.textContent = t('creating');
   createAccount({
     // Exactly what is on screen: the background refuses anything a later lookup would change.
     shown: { address: d.address, incoming: shownServer(d.incoming), outgoing: shownServer(d.outgoing) },
@@ -170,7 +199,12 @@ createButton.addEventListener('click', () => {
   }, (error: unknown) => {
     createStatus.textContent = t('error_unexpected', String(error));
     createStatus.classList.add('error');
-  }).finally(updateCreate);
+  }).finally(() => {
+    const focused = document.activeElement === createCancel;
+    createSteps = null;
+    updateCreate();
+    if (focused) createButton.focus();
+  });
 });
 
 async function showAccounts(): Promise<void> {

@@ -3,6 +3,7 @@
 // offered as an improvement: they need the user's own trust first (RFC 6186 §6). textContent only.
 import type { ServerRef } from '../src/core/index.ts';
 import type { AccountReport } from '../src/protocol.ts';
+import { comparisonLines } from './account-comparison.ts';
 import { reasonText, t } from './extension-api.ts';
 
 type Shown = NonNullable<AccountReport['proposal']>;
@@ -40,9 +41,9 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
       const worth = a.published.reasons.filter((r) => /-(outside-domain|starttls)$|^dnssec-/.test(r));
       for (const reason of worth) item.append(line(reasonText(reason), 'then'));
     }
-    const lines = a.published === null ? [t('accountNoSrv')]
-      : a.weaknesses.length === 0 ? [t('accountMatches')] : a.weaknesses.map(reasonText);
-    for (const text of lines) item.append(line(text, a.weaknesses.length > 0 ? 'weak' : 'then'));
+    for (const said of comparisonLines(a)) {
+      item.append('reason' in said ? line(reasonText(said.reason), 'weak') : line(t(said.message), 'then'));
+    }
     if (a.proposal !== null) item.append(...proposalControls(a, a.proposal, actions));
     const recheck = document.createElement('button');
     recheck.type = 'button';

@@ -29,7 +29,7 @@ const contexts = [
 
 // The Thunderbird Experiment is plain JavaScript run by Thunderbird itself: copied, not bundled.
 mkdirSync('dist/experiments', { recursive: true });
-for (const experiment of ['accounts', 'probe', 'setup']) {
+for (const experiment of ['accounts', 'probe', 'setup', 'shared']) {
   cpSync(`src/experiments/${experiment}`, `dist/experiments/${experiment}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
 }
 

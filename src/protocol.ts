@@ -23,6 +23,8 @@ export type Request =
       readonly password?: string;
       readonly remember?: boolean;
     }
+  /** The user pressed Cancel while the account was being created: no further login, nothing created. */
+  | { readonly type: 'cancelCreate' }
   | { readonly type: 'listAccounts' }
   /**
    * Move an account to the servers shown in its row: only after the confirming second click, and for
@@ -57,6 +59,8 @@ export interface ResponseFor {
   createAccount:
     | { readonly ok: true; readonly accountId: string; readonly username: string }
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
+  /** Whether a creation was under way to cancel. */
+  cancelCreate: { readonly cancelled: boolean };
   listAccounts: { readonly accounts: readonly AccountReport[] };
   accountCreated: AccountReport | null;
   recheckAccount: AccountReport | null;
@@ -82,8 +86,24 @@ export interface AccountReport {
   readonly fromCache: boolean;
 }
 
+/** A step of creating an account, as it happens (RFC 6186 §4: each username tried in turn), for the popup's status line. */
+export type CreateStep =
+  | { readonly step: 'trying' | 'refused'; readonly username: string }
+  | { readonly step: 'creating'; readonly username: string };
+
+/** The background's message to the popup while createAccount runs (text only: the popup renders it with textContent). */
+export interface CreateProgress {
+  readonly type: 'createProgress';
+  readonly progress: CreateStep;
+}
+
+export const isCreateProgress = (value: unknown): value is CreateProgress =>
+  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'createProgress'
+  && typeof (value as { progress?: { username?: unknown } }).progress?.username === 'string';
+
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate',
+    'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

@@ -21,10 +21,15 @@ export interface AccountsExperiment {
   /** Whether an identity already has this address: asked before any login probe. */
   hasAccount(address: string): Promise<boolean>;
   /**
-   * One login with a throwaway server; false when it fails, when the server does not answer within
-   * `timeoutMs` (default 20 s), or when an account already uses this server and username.
+   * One login with Thunderbird's ConfigVerifier on a throwaway server; false when it fails, when the server does not
+   * answer within `timeoutMs` (default 20 s), on cancelLogins(), or when an account already uses this server and
+   * username. IMAP sends one LOGIN command, unless `allMethods` (the server advertised LOGINDISABLED).
    */
-  verifyLogin(server: ServerSettings, password: string, timeoutMs?: number): Promise<boolean>;
+  verifyLogin(server: ServerSettings, password: string, timeoutMs?: number, allMethods?: boolean): Promise<boolean>;
+  /** Stops every login check under way: the user cancelled. */
+  cancelLogins(): Promise<void>;
+  /** Whether Thunderbird signs in to this server with OAuth2 (its own provider list): then no password is checked. */
+  usesOAuth2(server: Omit<ServerSettings, 'username'>): Promise<boolean>;
   list(): Promise<ExistingAccount[]>;
   /** An SMTP server another identity also uses is left alone: this account's identity gets its own. */
   update(accountId: string, servers: { incoming?: Omit<ServerSettings, 'username'>; outgoing?: Omit<ServerSettings, 'username'> }): Promise<

@@ -4,7 +4,9 @@ import {
   readSettings, resolverList, serverRef, serverSettings,
   type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
-import { LAST_KEY, LAST_VERSION, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
+import {
+  LAST_KEY, LAST_VERSION, type AccountReport, type CreateStep, type DiscoverResponse, type LastLookup, type Request, type ResponseFor,
+} from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
 import { parseUrl } from '../parse-url.ts';
 
@@ -19,7 +21,12 @@ export interface Deps {
   readonly defaultAddress: () => Promise<string | null>;
   /** Thunderbird's account Experiment; null in Firefox and Chromium. */
   readonly accounts: AccountsExperiment | null;
+  /** Tells the popup each step of creating an account as it happens. */
+  readonly progress?: (step: CreateStep) => void;
 }
+
+/** How long one login check may take before its username counts as refused. */
+export const LOGIN_CHECK_MS = 20_000;
 
 /** How long the account list leaves a domain that published nothing before asking it again. */
 export const EMPTY_DOMAIN_RECHECK_MS = 5 * 60_000;
@@ -41,6 +48,8 @@ export function createHandler(deps: Deps): Handler {
     const parsed = parseAddress(account.address, platform);
     return parsed.ok ? lookUp(parsed.value, false) : null;
   };
+  /** The creation under way: Cancel aborts it. */
+  let creating: AbortController | null = null;
   // Domains of accounts that published nothing (not cached by the core): not asked on every popup open.
   const emptyUntil = new Map<string, number>();
   const listedDiscovery = async (account: ExistingAccount, domain: string): Promise<Discovery | null> => {
@@ -93,19 +102,48 @@ export function createHandler(deps: Deps): Handler {
       if (!planned.ok) return planned;
       const { plan } = planned;
       const experiment = deps.accounts;
-      // RFC 6186 §4: with a password, the first username that logs in; without, the first to try.
-      const username = password === undefined || password === ''
-        ? plan.usernames[0] ?? plan.address
-        : await chooseLogin(plan.usernames, (name) => experiment.verifyLogin(serverSettings(plan.incoming, name), password));
-      if (username === null) return { ok: false, reason: 'account-login-failed' };
-      const created = await experiment.create({
-        address: plan.address,
-        ...(displayName === undefined || displayName === '' ? {} : { displayName }),
-        incoming: serverSettings(plan.incoming, username),
-        outgoing: serverSettings(plan.outgoing, username),
-        ...(password === undefined || password === '' ? {} : { password, rememberPassword: remember === true }),
-      });
-      return created.ok ? { ok: true, accountId: created.accountId, username } : created;
+      const cancel = new AbortController();
+      creating?.abort();
+      creating = cancel;
+      const step = (progress: CreateStep): void => {
+        if (!cancel.signal.aborted) deps.progress?.(progress);
+      };
+      try {
+        // A password is checked unless Thunderbird signs in to the host with OAuth2 (it asks in its own window then).
+        const check = password !== undefined && password !== '' && !(await experiment.usesOAuth2(serverRef(plan.incoming)));
+        // RFC 9051 §6.2.3: a server advertising LOGINDISABLED needs Thunderbird's other mechanisms (several attempts).
+        const allMethods = plan.incoming.probe?.auth.includes('LOGINDISABLED') === true;
+        // RFC 6186 §4: with a password, the first username that logs in; without, the first to try.
+        const username = !check
+          ? plan.usernames[0] ?? plan.address
+          : await chooseLogin(plan.usernames, async (name) => {
+            if (cancel.signal.aborted) return false;
+            step({ step: 'trying', username: name });
+            const ok = await experiment.verifyLogin(serverSettings(plan.incoming, name), password, LOGIN_CHECK_MS, allMethods);
+            if (!ok) step({ step: 'refused', username: name });
+            return ok;
+          });
+        if (cancel.signal.aborted) return { ok: false, reason: 'account-cancelled' };
+        if (username === null) return { ok: false, reason: 'account-login-failed' };
+        step({ step: 'creating', username });
+        const created = await experiment.create({
+          address: plan.address,
+          ...(displayName === undefined || displayName === '' ? {} : { displayName }),
+          incoming: serverSettings(plan.incoming, username),
+          outgoing: serverSettings(plan.outgoing, username),
+          ...(password === undefined || password === '' ? {} : { password, rememberPassword: remember === true }),
+        });
+        return created.ok ? { ok: true, accountId: created.accountId, username } : created;
+      } finally {
+        if (creating === cancel) creating = null;
+      }
+    },
+    cancelCreate: async () => {
+      const running = creating;
+      if (running === null) return { cancelled: false };
+      running.abort();
+      await deps.accounts?.cancelLogins();
+      return { cancelled: true };
     },
     listAccounts: async () => {
       const accounts = deps.accounts === null ? [] : await deps.accounts.list();

@@ -22,6 +22,8 @@ const handle = createHandler({
   showLevel: (level) => setToolbarBadge(browser, level),
   defaultAddress: () => defaultAddress(browser),
   accounts: accountsExperiment(browser),
+  // Each step of creating an account, to the popup (none open: nobody to tell).
+  progress: (progress) => void browser.runtime.sendMessage({ type: 'createProgress', progress }).catch(() => undefined),
 });
 
 // Synchronous listener that answers with a promise only for requests it knows (the polyfill makes

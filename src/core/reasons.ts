@@ -137,6 +137,7 @@ export type AccountReason =
   | 'account-incomplete'
   | 'account-exists'
   | 'account-login-failed'
+  | 'account-cancelled'
   | 'account-not-thunderbird'
   | 'account-bad-settings'
   | 'account-update-unconfirmed'

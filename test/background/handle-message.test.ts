@@ -1,11 +1,12 @@
 // The background's request handlers with the boundary faked: DoH (zone fake), storage (memory) and
 // the Thunderbird Experiment (a recording fake). Decisions are the core's; this checks the wiring.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
 import { createHandler } from '../../src/background/handle-message.ts';
 import type { ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
 import { srv, testPlatform, zoneResolver, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
+import type { CreateStep } from '../../src/protocol.ts';
 
 const D = 'example.test';
 const ZONE: FakeRecord[] = [
@@ -14,11 +15,21 @@ const ZONE: FakeRecord[] = [
   srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
 ];
 
-function fakeExperiment(logsIn: (username: string) => boolean, existing: ExistingAccount[] = []) {
-  const calls: { verified: string[]; created: unknown[]; updated: unknown[] } = { verified: [], created: [], updated: [] };
+function fakeExperiment(
+  logsIn: (username: string) => boolean | Promise<boolean>, existing: ExistingAccount[] = [], { oauth2 = false } = {},
+) {
+  const calls: { verified: string[]; created: unknown[]; updated: unknown[]; allMethods?: boolean[]; cancelled?: number } = {
+    verified: [], created: [], updated: [],
+  };
   const experiment: AccountsExperiment = {
     hasAccount: async (address) => existing.some((a) => a.address === address),
-    verifyLogin: async (server: ServerSettings) => { calls.verified.push(server.username); return logsIn(server.username); },
+    verifyLogin: async (server: ServerSettings, _password, _timeout, allMethods) => {
+      calls.verified.push(server.username);
+      if (allMethods !== undefined) (calls.allMethods ??= []).push(allMethods);
+      return logsIn(server.username);
+    },
+    cancelLogins: async () => void (calls.cancelled = (calls.cancelled ?? 0) + 1),
+    usesOAuth2: async () => oauth2,
     create: async (account) => { calls.created.push(account); return { ok: true, accountId: 'account9' }; },
     list: async () => existing,
     update: async (accountId, servers) => { calls.updated.push({ accountId, servers }); return { ok: true }; },
@@ -30,6 +41,7 @@ function handlerWith(zone: FakeRecord[], accounts: AccountsExperiment | null, { 
   const resolver = zoneResolver(zone, { ad });
   const storage = memoryStorage();
   const badges: string[] = [];
+  const steps: CreateStep[] = [];
   const handle = createHandler({
     platform: testPlatform(resolver.fetch, { storage }) as Parameters<typeof createHandler>[0]['platform'],
     settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: false, timeoutMs: 2000 }),
@@ -38,8 +50,9 @@ function handlerWith(zone: FakeRecord[], accounts: AccountsExperiment | null, { 
     showLevel: async (level) => void badges.push(level),
     defaultAddress: async () => null,
     accounts,
+    progress: (step) => void steps.push(step),
   });
-  return { handle, resolver, badges, storage };
+  return { handle, resolver, badges, storage, steps };
 }
 
 const imaps: ServerRef = { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' };
@@ -53,6 +66,8 @@ describe('createAccount', () => {
     const { handle } = handlerWith(ZONE, experiment);
     expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw', remember: true })).toEqual({ ok: true, accountId: 'account9', username: 'alice' });
     expect(calls.verified).toEqual(['alice@example.test', 'alice']);
+    // One check per name: the LOGIN command only, the server did not advertise LOGINDISABLED.
+    expect(calls.allMethods).toEqual([false, false]);
     expect(calls.created).toEqual([{
       address: 'alice@example.test',
       incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls', username: 'alice' },
@@ -60,6 +75,54 @@ describe('createAccount', () => {
       password: 'pw',
       rememberPassword: true,
     }]);
+  });
+
+  test('RFC 6186 §4: each step is told to the popup as it happens — the full address refused, then the local-part', async () => {
+    const { experiment } = fakeExperiment((u) => u === 'alice');
+    const { handle, steps } = handlerWith(ZONE, experiment);
+    await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw' });
+    expect(steps).toEqual([
+      { step: 'trying', username: 'alice@example.test' },
+      { step: 'refused', username: 'alice@example.test' },
+      { step: 'trying', username: 'alice' },
+      { step: 'creating', username: 'alice' },
+    ]);
+  });
+
+  test('Cancel during a login check: no further name is tried, nothing is created, the checks under way are stopped', async () => {
+    let release: (ok: boolean) => void = () => undefined;
+    const { experiment, calls } = fakeExperiment(() => new Promise<boolean>((resolve) => (release = resolve)));
+    const { handle, steps } = handlerWith(ZONE, experiment);
+    const creating = handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw' });
+    await vi.waitFor(() => expect(calls.verified).toEqual(['alice@example.test']));
+    expect(await handle({ type: 'cancelCreate' })).toEqual({ cancelled: true });
+    expect(calls.cancelled).toBe(1);
+    release(false); // the Experiment's check answers false once stopped
+    expect(await creating).toEqual({ ok: false, reason: 'account-cancelled' });
+    expect(calls.verified).toEqual(['alice@example.test']);
+    expect(calls.created).toEqual([]);
+    expect(steps).toEqual([{ step: 'trying', username: 'alice@example.test' }]);
+    expect(await handle({ type: 'cancelCreate' })).toEqual({ cancelled: false });
+  });
+
+  test('a check that succeeds just as the user cancels still creates nothing', async () => {
+    let release: (ok: boolean) => void = () => undefined;
+    const { experiment, calls } = fakeExperiment(() => new Promise<boolean>((resolve) => (release = resolve)));
+    const { handle } = handlerWith(ZONE, experiment);
+    const creating = handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw' });
+    await vi.waitFor(() => expect(calls.verified.length).toBe(1));
+    await handle({ type: 'cancelCreate' });
+    release(true);
+    expect(await creating).toEqual({ ok: false, reason: 'account-cancelled' });
+    expect(calls.created).toEqual([]);
+  });
+
+  test('OAuth2: a host Thunderbird signs in to with OAuth2 gets no password check; the account is made with the full address', async () => {
+    const { experiment, calls } = fakeExperiment(() => false, [], { oauth2: true });
+    const { handle } = handlerWith(ZONE, experiment);
+    expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw' }))
+      .toMatchObject({ ok: true, username: 'alice@example.test' });
+    expect(calls.verified).toEqual([]);
   });
 
   test('without a password the first username is used and nothing is verified or remembered', async () => {

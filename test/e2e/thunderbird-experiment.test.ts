@@ -131,11 +131,37 @@ describe('Thunderbird: the accounts Experiment', () => {
       expect(probes).toBe(0);
     }, 30000);
 
-    test('its own arguments are checked too (host, port, security, time limit)', async () => {
+    test('cancelLogins (the popup\'s Cancel) stops a check under way: false at once, and the probe is gone', async () => {
+      const port = (silent.address() as { port: number }).port;
+      const server = { protocol: 'imap', hostname: 'imap.example.test', port, security: 'tls', username: 'cancel@example.test' };
+      const answer = await tb.marionette.executeAsync<{ value?: unknown; elapsedMs?: number; probes?: number; error?: string }>(`
+        const [id, serverJson, port, done] = arguments;
+        ${PAGE_HELPERS}
+        (async () => {
+          const page = await openPage(id, 'popup/options.html');
+          const win = page.doc.defaultView.wrappedJSObject;
+          const api = win.browser.srvAutoconfigAccounts;
+          const started = Date.now();
+          const pending = api.verifyLogin(win.JSON.parse(serverJson), 'secret', 20000);
+          await sleep(500);
+          await api.cancelLogins();
+          const value = await pending;
+          const elapsedMs = Date.now() - started;
+          page.close();
+          const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
+          done({ value, elapsedMs, probes: MailServices.accounts.allServers.filter((s) => s.port === port).length });
+        })().catch((e) => done({ error: String(e) }));
+      `, [tb.addonId, JSON.stringify(server), port]);
+      expect(answer).toMatchObject({ value: false, probes: 0 });
+      expect(answer.elapsedMs).toBeLessThan(3000);
+    }, 30000);
+
+    test('its own arguments are checked too (host, port, security, time limit, allMethods)', async () => {
       const server = { ...incoming, username: 'x@example.test' };
       for (const args of [[{ ...server, hostname: 'a b' }, 'pw'], [{ ...server, port: 70000 }, 'pw'],
         [{ ...server, protocol: 'smtp' }, 'pw'],
-        [{ ...server, username: 'x\r\n' }, 'pw'], [server, 'pw\r\nA1 LOGOUT'], [server, 'pw', 0], [{ ...server, extra: 1 }, 'pw']]) {
+        [{ ...server, username: 'x\r\n' }, 'pw'], [server, 'pw\r\nA1 LOGOUT'], [server, 'pw', 0], [{ ...server, extra: 1 }, 'pw'],
+        [server, 'pw', 2000, 'yes']]) {
         expect(await viaPage('verifyLogin', ...args), JSON.stringify(args)).toHaveProperty('error');
         expect(await viaImplementation('verifyLogin', ...args), JSON.stringify(args)).toEqual({ value: false });
       }

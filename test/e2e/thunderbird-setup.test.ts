@@ -74,7 +74,8 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     xpiDir = mkdtempSync(join(tmpdir(), 'srv-autoconfig-xpi-'));
     screen = await startDisplay();
     // The login name is the full address (RFC 6186 §4's first try).
-    imap = await startImapServer(inject('stateDir'), { 'alice@hub.test': PASSWORD }, { host: 'imap.hub.test', port: HUB_PORT });
+    // frida's login name is the local-part only (RFC 6186 §4's second try).
+    imap = await startImapServer(inject('stateDir'), { 'alice@hub.test': PASSWORD, frida: PASSWORD }, { host: 'imap.hub.test', port: HUB_PORT });
     tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl'), display: screen.display });
     expect(await useResolver(tb, inject('dohUrl'))).toBe('saved');
   }, 120000);
@@ -283,6 +284,21 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     expect(imap.log()).toMatch(/imap-login: Info: Login: user=<alice@hub\.test>, method=PLAIN/);
   }, 90000);
 
+  test("RFC 6186 §4: when Thunderbird's own login check refuses the full address, the local-part is tried next and used", async () => {
+    const before = imap.log().length;
+    const shown = await lookUp('frida@hub.test');
+    expect(shown).toMatchObject({ view: 'email-config-found', incoming: { host: 'imap.hub.test', username: 'frida@hub.test' } });
+    expect(await finish('frida@hub.test', PASSWORD)).toBe('created');
+    const account = await readBack('frida@hub.test');
+    expect(account?.server).toMatchObject({ type: 'imap', hostname: 'imap.hub.test', port: HUB_PORT, userName: 'frida' });
+    expect(account?.smtp).toMatchObject({ username: 'frida' });
+    expect(account?.fcc).toBe('imap://frida@imap.hub.test/Sent');
+    // dovecot saw the full address refused, then the local-part log in.
+    const log = imap.log().slice(before);
+    expect(log).toMatch(/passwd-file\(frida@hub\.test,[^)]*\): unknown user/);
+    expect(log.indexOf('Login: user=<frida>')).toBeGreaterThan(log.indexOf('passwd-file(frida@hub.test'));
+  }, 90000);
+
   test('OAuth2: the popup\'s Create account (the accounts Experiment) gives a known OAuth2 host OAuth2 too', async () => {
     const server = { hostname: 'imap.gmail.com', port: 993, security: 'tls', username: 'erin@oauth.test' };
     const answer = await callExperiment(tb, 'create', [{
@@ -307,6 +323,9 @@ describe("Thunderbird's own account set-up with the add-on", () => {
         const addon = await AddonManager.getAddonByID(id);
         await addon.disable();
         await until(() => !String(FindConfig.parallelAutoDiscovery).includes('askBackground'), 'the original search back');
+        const { ConfigVerifier } = ChromeUtils.importESModule('resource:///modules/accountcreation/ConfigVerifier.sys.mjs');
+        // Thunderbird's own login check is back too.
+        if (String(ConfigVerifier.prototype.verifyConfig).includes('srvAutoconfigUsernames')) throw new Error('verifyConfig still wrapped');
         done(String(FindConfig.parallelAutoDiscovery).split('{')[0].replace(/\\s+/g, ' ').trim());
       })().catch((e) => done('script error: ' + e));
     `, [tb.addonId]);

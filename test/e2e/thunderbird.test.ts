@@ -109,8 +109,8 @@ describe('Thunderbird', () => {
 
   describe('creating accounts through the add-on (Experiment srvAutoconfigAccounts)', () => {
     /** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
-    const createThroughPopup = (address: string, trust = false, password = '', remember = false) =>
-      createWithPopup(tb, address, { trust, password, remember });
+    const createThroughPopup = (address: string, trust = false, password = '', remember = false, cancelWhen = '') =>
+      createWithPopup(tb, address, { trust, password, remember, cancelWhen });
 
     /** The account Thunderbird now has for `address`, read from its account manager. */
     function readBack(address: string) {
@@ -123,10 +123,16 @@ describe('Thunderbird', () => {
         const key = account.defaultIdentity.smtpServerKey;
         const outgoing = key ? MailServices.outgoingServer.getServerByKey(key) : null;
         const smtp = outgoing ? outgoing.QueryInterface(Ci.nsISmtpServer) : null;
+        const identity = account.defaultIdentity;
         done({
           type: server.type, hostName: server.hostname, port: server.port, socketType: server.socketType, username: server.username,
-          authMethod: server.authMethod, identity: account.defaultIdentity.email,
+          authMethod: server.authMethod, identity: identity.email,
           ...(smtp ? { smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username } : {}),
+          // As Thunderbird's own dialog (CreateInBackend) leaves them: Sent, Drafts and Templates on the server, mail checked at start-up.
+          folders: {
+            fcc: identity.fccFolderURI, drafts: identity.draftsFolderURI, templates: identity.templatesFolderURI, server: server.serverURI,
+          },
+          loginAtStartUp: server.loginAtStartUp,
         });
       `, [address]);
     }
@@ -139,9 +145,12 @@ describe('Thunderbird', () => {
     ])('$address becomes a $type account on $host:$port (socket type $socket)', async ({ address, type, host, port, socket, smtpHost, smtpPort, smtpSocket }) => {
       const result = await createThroughPopup(address);
       expect(result.status).toBe(`Account created; username ${address}.`);
+      const serverURI = `${type === 'imap' ? 'imap' : 'mailbox'}://${encodeURIComponent(address)}@${host}`;
       expect(await readBack(address)).toEqual({
         type, hostName: host, port, socketType: socket, username: address, authMethod: 3, identity: address,
         smtpHost, smtpPort, smtpSocketType: smtpSocket, smtpUsername: address,
+        folders: { fcc: `${serverURI}/Sent`, drafts: `${serverURI}/Drafts`, templates: `${serverURI}/Templates`, server: serverURI },
+        loginAtStartUp: true,
       });
     });
 
@@ -154,6 +163,9 @@ describe('Thunderbird', () => {
     test('RFC 6186 §6: an unverified configuration is refused without the user\'s confirmation', async () => {
       const result = await createThroughPopup('frank@outside.test');
       expect(result.buttonDisabled).toBe(true);
+      // The disabled button says why, next to it, as its description.
+      expect(result.why).toBe('Tick “I trust this configuration” above to create the account.');
+      expect(result.describedBy).toBe('create-why');
       // The background refuses it too, whatever a page asks.
       const direct = await tb.marionette.executeAsync<unknown>(`
         const [id, shownJson, done] = arguments;
@@ -174,9 +186,24 @@ describe('Thunderbird', () => {
       expect(await readBack('frank@outside.test')).toBeNull();
     });
 
-    test('a confirmed unverified configuration is created', async () => {
+    test('a confirmed unverified configuration is created, and the account list never calls it a plain match', async () => {
       expect((await createThroughPopup('frank@outside.test', true)).status).toBe('Account created; username frank@outside.test.');
       expect(await readBack('frank@outside.test')).toMatchObject({ hostName: 'imap.provider.test', smtpHost: 'smtp.provider.test' });
+      const row = await tb.marionette.executeAsync<string>(`
+        const [id, done] = arguments;
+        ${HELPERS}
+        (async () => {
+          const popup = await openPage(id, 'popup/popup.html');
+          const row = await until(() => [...popup.doc.querySelectorAll('#account-list li')].map((li) => li.textContent)
+            .find((t) => t.startsWith('frank@outside.test')), 'the account list');
+          popup.close();
+          done(row);
+        })().catch((e) => done('script error: ' + e));
+      `, [tb.addonId]);
+      expect(row).toContain('This account: Unverified');
+      expect(row).not.toContain('Matches what the domain publishes');
+      expect(row).toContain(
+        'Uses the servers the domain publishes, but nothing (DNSSEC, a certificate naming the domain) vouches for them.');
     }, 60000);
 
     describe('RFC 6186 §4 login order against a real IMAP server (dovecot) whose user is the local-part', () => {
@@ -191,23 +218,61 @@ describe('Thunderbird', () => {
         Services.logins.getAllLogins().then((all) => done(all.filter((l) => l.origin.includes('login.test')).map((l) => l.origin + ' ' + l.username).sort()));
       `);
 
-      test('a wrong password logs in with neither name, and no account is made', async () => {
-        expect((await createThroughPopup('carol@login.test', false, 'wrong')).status).toBe(
-          'The password did not work with the full address nor with the part before the "@" as username.');
+      /** dovecot's refusals since `from`, per login name: one line per attempt (auth_verbose). */
+      const refusals = (from: number): Record<string, number> => {
+        const counts: Record<string, number> = {};
+        for (const m of imap.log().slice(from).matchAll(/passwd-file\(([^,]+),[^)]*\): (?:unknown user|Password mismatch)/g)) {
+          counts[m[1]!] = (counts[m[1]!] ?? 0) + 1;
+        }
+        return counts;
+      };
+
+      test('a wrong password logs in with neither name — one attempt each, the steps shown — and no account is made', async () => {
+        const before = imap.log().length;
+        const result = await createThroughPopup('carol@login.test', false, 'wrong');
+        expect(result.status).toBe('The password did not work with the full address nor with the part before the "@" as username.');
+        expect(result.steps).toContain('Trying carol@login.test … refused. Trying carol …');
+        expect(result.steps).toContain('Trying carol@login.test … refused. Trying carol … refused.');
+        // Thunderbird's "normal password" tried AUTHENTICATE PLAIN, AUTHENTICATE LOGIN and LOGIN: three refusals per name.
+        expect(refusals(before)).toEqual({ 'carol@login.test': 1, carol: 1 });
         expect(await readBack('carol@login.test')).toBeNull();
       }, 90000);
 
-      test('the full address is tried first and fails; the local-part logs in and the account uses it', async () => {
+      test('Cancel while the full address is tried: the local-part is never tried and nothing is created', async () => {
+        const before = imap.log().length;
+        const result = await createThroughPopup('carol@login.test', false, 'correct horse', false, 'Trying carol@login.test …');
+        expect(result.status).toBe('Cancelled: no account was created.');
+        expect(result.steps.some((text) => text.includes('Trying carol …'))).toBe(false);
+        // Long enough for a second attempt to have reached dovecot, had one been made.
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        expect(imap.log().slice(before)).not.toMatch(/passwd-file\(carol,|Login: user=<carol>/);
+        expect(await readBack('carol@login.test')).toBeNull();
+      }, 90000);
+
+      test('the full address is refused once, the local-part logs in; the account is Thunderbird\'s own kind, with that name', async () => {
         const before = imap.log().length;
         expect(await savedLogins()).toEqual([]);
-        expect((await createThroughPopup('carol@login.test', false, 'correct horse', true)).status).toBe('Account created; username carol.');
+        const result = await createThroughPopup('carol@login.test', false, 'correct horse', true);
+        expect(result.status).toBe('Account created; username carol.');
+        // Each step on the status line as it happened (RFC 6186 §4: the full address first, then the local-part).
+        expect(result.steps[0]).toBe('Creating the account…');
+        expect(result.steps).toContain('Trying carol@login.test …');
+        expect(result.steps).toContain('Trying carol@login.test … refused. Trying carol …');
+        expect(result.steps.at(-2)).toBe('Trying carol@login.test … refused. Trying carol … logged in. Creating the account …');
         // "Remember" stored the password for the name that worked, in Thunderbird's password manager.
         expect(await savedLogins()).toEqual(['imap://imap.login.test carol', 'smtp://smtp.login.test carol']);
-        expect(await readBack('carol@login.test')).toMatchObject({ type: 'imap', hostName: 'imap.login.test', port: 10993, socketType: 3, username: 'carol', smtpUsername: 'carol' });
-        const attempts = imap.log().slice(before).split('\n').filter((l) => /passwd-file\(carol@login\.test|Login: user=<carol>/.test(l));
-        // Thunderbird may try several SASL mechanisms per name; what counts is the order of the names.
-        const names = attempts.map((l) => (l.includes('Login: user=<carol>') ? 'carol ok' : 'carol@login.test unknown'));
-        expect([...new Set(names)]).toEqual(['carol@login.test unknown', 'carol ok']);
+        expect(await readBack('carol@login.test')).toMatchObject({
+          type: 'imap', hostName: 'imap.login.test', port: 10993, socketType: 3, authMethod: 3, username: 'carol', smtpUsername: 'carol',
+          folders: {
+            fcc: 'imap://carol@imap.login.test/Sent', drafts: 'imap://carol@imap.login.test/Drafts',
+            templates: 'imap://carol@imap.login.test/Templates', server: 'imap://carol@imap.login.test',
+          },
+          loginAtStartUp: true,
+        });
+        // One refusal for the full address, then the local-part logged in.
+        const log = imap.log().slice(before);
+        expect(refusals(before)).toEqual({ 'carol@login.test': 1 });
+        expect(log.indexOf('Login: user=<carol>')).toBeGreaterThan(log.indexOf('passwd-file(carol@login.test'));
       }, 90000);
     });
 
@@ -377,6 +442,14 @@ describe('Thunderbird', () => {
       expect(result).toEqual({ enabled: true, tickAfterEdit: false, createHidden: true, badgeAfterEdit: 0, changed: { ok: false, reason: 'account-settings-changed' } });
       expect(await readBack('grace@outside.test')).toBeNull();
     });
+
+    test('OAuth2: a host Thunderbird knows for OAuth2 gets OAuth2 from the popup too, and a typed password is not tried on it', async () => {
+      const result = await createThroughPopup('dan@oauth.test', true, 'not a password for Google');
+      expect(result.status).toBe('Account created; username dan@oauth.test.');
+      expect(result.steps.some((text) => text.startsWith('Trying'))).toBe(false);
+      // nsMsgAuthMethod.OAuth2 = 10: Thunderbird opens its own sign-in window at the first connection.
+      expect(await readBack('dan@oauth.test')).toMatchObject({ hostName: 'imap.gmail.com', authMethod: 10, smtpHost: 'smtp.gmail.com' });
+    }, 60000);
 
     test('an address that already has an account is refused', async () => {
       const result = await createThroughPopup('alice@example.test');

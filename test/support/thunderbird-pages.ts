@@ -106,10 +106,18 @@ export async function useResolver(tb: RunningThunderbird, dohUrl: string): Promi
   `, [tb.addonId, dohUrl]);
 }
 
-/** Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says. */
-export function createThroughPopup(tb: RunningThunderbird, address: string, { trust = false, password = '', remember = false } = {}) {
-  return tb.marionette.executeAsync<{ status: string; buttonDisabled: boolean }>(`
-    const [id, address, trust, password, remember, done] = arguments;
+/**
+ * Autoconfigures `address` in the popup and presses "Create account"; returns what the popup says: the final status,
+ * every text the status line showed on the way (`steps`), and why a disabled button is disabled. `cancelWhen`: press
+ * Cancel as soon as the status line contains this text.
+ */
+export function createThroughPopup(
+  tb: RunningThunderbird, address: string, { trust = false, password = '', remember = false, cancelWhen = '' } = {},
+) {
+  return tb.marionette.executeAsync<{
+    status: string; buttonDisabled: boolean; steps: string[]; elapsedMs: number[]; why: string; describedBy: string | null;
+  }>(`
+    const [id, address, trust, password, remember, cancelWhen, done] = arguments;
     ${PAGE_HELPERS}
     (async () => {
       const popup = await openPage(id, 'popup/popup.html');
@@ -119,23 +127,40 @@ export function createThroughPopup(tb: RunningThunderbird, address: string, { tr
       p.getElementById('address').value = address;
       p.getElementById('go').click();
       const domain = address.split('@')[1];
-      await until(() => !p.getElementById('go').disabled && p.getElementById('status').textContent.includes(domain)
+      // Done when the lookup is (aria-busy goes when its result is shown; the last result, read at opening, may come first).
+      await until(() => !p.getElementById('result').hasAttribute('aria-busy') && p.getElementById('status').textContent.includes(domain)
         && p.querySelector('#badge .badge') && !p.getElementById('create').hidden, 'a result for ' + address);
       if (trust) p.getElementById('trust').click();
       p.getElementById('password').value = password;
       if (remember) p.getElementById('remember').click();
       const button = p.getElementById('create-account');
       const buttonDisabled = button.disabled;
+      const why = p.getElementById('create-why').textContent;
+      const describedBy = button.getAttribute('aria-describedby');
+      const status = p.getElementById('create-status');
+      const steps = [];
+      // When each text appeared, in ms after the click.
+      const elapsedMs = [];
+      let clicked = 0;
+      // Every text the status line shows, in order, as a screen reader would hear it.
+      const observer = new p.defaultView.MutationObserver(() => {
+        if (steps.at(-1) !== status.textContent) {
+          steps.push(status.textContent);
+          elapsedMs.push(Date.now() - clicked);
+        }
+        const cancel = p.getElementById('create-cancel');
+        if (cancelWhen && status.textContent.includes(cancelWhen) && !cancel.hidden) cancel.click();
+      });
+      observer.observe(status, { childList: true, characterData: true, subtree: true });
       if (!buttonDisabled) {
+        clicked = Date.now();
         button.click();
-        // A failed IMAP login costs seconds: dovecot delays each refusal and Thunderbird tries several mechanisms.
-        const status = p.getElementById('create-status');
         const settled = () => status.textContent.startsWith('Account created') || status.classList.contains('error');
         await until(settled, 'the account to be created', 80000);
       }
-      const status = p.getElementById('create-status').textContent;
+      observer.disconnect();
       popup.close();
-      done({ status, buttonDisabled });
-    })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false }));
-  `, [tb.addonId, address, trust, password, remember]);
+      done({ status: status.textContent, buttonDisabled, steps, elapsedMs, why, describedBy });
+    })().catch((e) => done({ status: 'script error: ' + e, buttonDisabled: false, steps: [], elapsedMs: [], why: '', describedBy: null }));
+  `, [tb.addonId, address, trust, password, remember, cancelWhen]);
 }

@@ -1,24 +1,35 @@
-/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Cc, Components, Services */
-// Parent-side Experiment: creates accounts the way Thunderbird's own CreateInBackend.sys.mjs does
-// (ESR 153), checks logins with the server's own verifyLogon, and lists accounts. Kept small: all
-// decisions (which settings, which username order, refusals) are made by the add-on's core.
+/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Cu, Services */
+// Parent-side Experiment: creates accounts with Thunderbird's own modules (ESR 153): the AccountConfig the account
+// hub gets too (src/experiments/shared/account-config.js), made by CreateInBackend.createAccountInBackend and checked
+// by ConfigVerifier, as the hub does; it also lists and moves accounts. Kept small: all decisions (which settings,
+// which username order, refusals) are made by the add-on's core.
 'use strict';
 
 /** Login probes under way, by type://username@host: two at once would share a folder URI too. */
 const probing = new Set();
+/** Their abort controllers: cancelLogins() stops them all (the user pressed Cancel). */
+const running = new Set();
 
 var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
   getAPI() {
     const { MailServices } = ChromeUtils.importESModule('resource:///modules/MailServices.sys.mjs');
     const { setTimeout, clearTimeout } = ChromeUtils.importESModule('resource://gre/modules/Timer.sys.mjs');
 
+    const { ConfigVerifier } = ChromeUtils.importESModule('resource:///modules/accountcreation/ConfigVerifier.sys.mjs');
+    const { CreateInBackend } = ChromeUtils.importESModule('resource:///modules/accountcreation/CreateInBackend.sys.mjs');
+    // The one AccountConfig builder, shared with the account hub's (src/experiments/setup).
+    const shared = { ChromeUtils, Ci };
+    // As Thunderbird loads the Experiment's own script (ExtensionCommon's loadModule): the add-on's file, so an unsafe URL.
+    Services.scriptloader.loadSubScriptWithOptions(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), {
+      target: shared,
+      allowUnsafeURL: true,
+    });
+    const { buildAccountConfig } = shared;
     // Never plain text: SSL/TLS or STARTTLS required (RFC 8314).
     const socketType = (security) => (security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS);
-    // A host Thunderbird knows as an OAuth2 provider's signs in with OAuth2, as in Thunderbird's own set-up;
-    // any other with "normal password", inside TLS.
     const { OAuth2Providers } = ChromeUtils.importESModule('resource:///modules/OAuth2Providers.sys.mjs');
-    const authFor = (hostname, type) =>
-      (OAuth2Providers.getHostnameDetails(hostname, type) ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext);
+    // The Experiment's sandbox has no AbortController; Thunderbird's modules' shared global (ConfigVerifier's own) has.
+    const { AbortController } = Cu.getGlobalForObject(MailServices);
     const securityOf = (type) => (type === Ci.nsMsgSocketType.SSL ? 'tls' : type === Ci.nsMsgSocketType.alwaysSTARTTLS ? 'starttls' : 'plain');
 
     // Every argument is checked here again, whatever the schema let through: this code writes the user's
@@ -59,9 +70,11 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
         && isServer(account.outgoing, ['smtp'], { username: true })
         && (absent(account.password) || isPassword(account.password))
         && (absent(account.rememberPassword) || typeof account.rememberPassword === 'boolean'),
-      verifyLogin: (server, password, timeoutMs) =>
+      verifyLogin: (server, password, timeoutMs, allMethods) =>
         isServer(server, INCOMING, { username: true }) && isPassword(password)
-        && (absent(timeoutMs) || Number.isInteger(timeoutMs) && timeoutMs >= PROBE_LIMIT_MS.min && timeoutMs <= PROBE_LIMIT_MS.max),
+        && (absent(timeoutMs) || Number.isInteger(timeoutMs) && timeoutMs >= PROBE_LIMIT_MS.min && timeoutMs <= PROBE_LIMIT_MS.max)
+        && (absent(allMethods) || typeof allMethods === 'boolean'),
+      usesOAuth2: (server) => isServer(server, [...INCOMING, 'smtp'], { username: false }),
       update: (accountId, servers) =>
         isText(accountId, 64) && hasOnly(servers, [], ['incoming', 'outgoing'])
         && (absent(servers.incoming) || isServer(servers.incoming, INCOMING, { username: false }))
@@ -83,21 +96,6 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
       MailServices.accounts.allServers.some((server) => (except === null || server.key !== except.key)
         && serverIdentity(server.type, server.username || '', server.hostname || '') === serverIdentity(type, username, hostname));
 
-    // The getter throws when there is no Local Folders account yet (as CreateInBackend.sys.mjs handles it).
-    const hasLocalFolders = () => {
-      try {
-        return Boolean(MailServices.accounts.localFoldersServer);
-      } catch {
-        return false;
-      }
-    };
-
-    async function rememberPassword(origin, username, password) {
-      const login = Cc['@mozilla.org/login-manager/loginInfo;1'].createInstance(Ci.nsILoginInfo);
-      login.init(origin, null, origin, username, password, '', '');
-      await Services.logins.addLoginAsync(login);
-    }
-
     // The identities that send through `outgoing`: those naming its key, and those naming none while it is the default.
     const identitiesUsing = (outgoing) => {
       const fallback = MailServices.outgoingServer.defaultServer;
@@ -117,52 +115,67 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     };
 
     /**
-     * Logs in once with a throwaway server object, as ConfigVerifier.sys.mjs does, but one that can never be
-     * mistaken for a real account: refused when a server with the same type, username and host exists, its
-     * local files in a fresh temporary folder removed afterwards, and given up after `timeoutMs`.
+     * One login check with Thunderbird's own ConfigVerifier (as the account hub checks), on a throwaway server that can
+     * never be mistaken for a real account: refused when a server with the same type, username and host exists (they
+     * would share one folder tree), its files in a temporary folder removed afterwards, and given up after `timeoutMs` or
+     * on cancelLogins().
+     * IMAP with "normal password" tries AUTHENTICATE PLAIN, AUTHENTICATE LOGIN and LOGIN in turn, so a refused name
+     * cost three refusals (each with the server's failure delay); the check sends the LOGIN command only (RFC 9051
+     * §6.2.3, one attempt) unless `allMethods` (the server advertised LOGINDISABLED). POP3 has no such choice.
      */
-    async function probeLogin(server, password, timeoutMs) {
+    async function probeLogin(server, password, timeoutMs, allMethods) {
       const name = serverIdentity(server.protocol, server.username, server.hostname);
       if (probing.has(name) || serverTaken(server.protocol, server.username, server.hostname)) return false;
       probing.add(name);
       const folder = Services.dirsvc.get('TmpD', Ci.nsIFile);
       folder.append('srv-autoconfig-probe');
       folder.createUnique(Ci.nsIFile.DIRECTORY_TYPE, 0o700);
-      let probe = null;
+      const abort = new AbortController();
+      running.add(abort);
+      let verifier = null;
       let timer = null;
       try {
-        probe = MailServices.accounts.createIncomingServer(server.username, server.hostname, server.protocol);
-        // Before anything asks for it: else Thunderbird makes <ImapMail|Mail>/<host>[-n] in the profile.
-        const local = folder.clone();
-        local.append('mail');
-        probe.localPath = local;
-        probe.port = server.port;
-        probe.socketType = socketType(server.security);
-        probe.authMethod = Ci.nsMsgAuthMethod.passwordCleartext;
-        probe.password = password;
-        return await new Promise((resolve) => {
-          // A server that accepts and never answers held "Creating the account…" for mailnews.tcptimeout (100 s).
-          timer = setTimeout(() => resolve(false), timeoutMs);
-          const listener = {
-            QueryInterface: ChromeUtils.generateQI(['nsIUrlListener']),
-            OnStartRunningUrl() {},
-            OnStopRunningUrl(url, status) {
-              resolve(Components.isSuccessCode(status));
-            },
-          };
-          const uri = probe.verifyLogon(listener, null);
-          if (uri instanceof Ci.nsIMsgMailNewsUrl) uri.msgWindow = null; // no password prompt
+        const config = buildAccountConfig({
+          domain: server.hostname, username: server.username, incoming: server, outgoing: { ...server, protocol: 'smtp' },
         });
+        config.incoming.auth = server.protocol === 'imap' && !allMethods ? Ci.nsMsgAuthMethod.old : Ci.nsMsgAuthMethod.passwordCleartext;
+        config.incoming.password = password;
+        config.identity.emailAddress = server.username;
+        // No message window: no password prompt, no certificate dialog parent of its own.
+        verifier = new ConfigVerifier(null, abort.signal);
+        // Its throwaway server keeps its files in a fresh temporary folder, set before the login asks for them: else
+        // Thunderbird makes <ImapMail|Mail>/<host>-n(.msf) in the profile, and the .msf stays after the server is removed.
+        // (Reading localPath would make the folder: it is set, never read.)
+        const verifyLogon = verifier.verifyLogon;
+        let placed = false;
+        verifier.verifyLogon = function () {
+          if (!placed) {
+            const local = folder.clone();
+            local.append('mail');
+            this.server.localPath = local;
+            placed = true;
+          }
+          return verifyLogon.call(this);
+        };
+        return await Promise.race([
+          verifier.verifyConfig(config, false).then(() => true, () => false),
+          // A server that accepts and never answers held "Creating the account…" for mailnews.tcptimeout (100 s).
+          new Promise((resolve) => {
+            timer = setTimeout(() => resolve(false), timeoutMs);
+            abort.signal.addEventListener('abort', () => resolve(false), { once: true });
+          }),
+        ]);
       } catch (e) {
-        console.warn('srv-autoconfig: the login probe failed', e);
+        console.warn('srv-autoconfig: the login check failed', e);
         return false;
       } finally {
         if (timer !== null) clearTimeout(timer);
+        running.delete(abort);
         try {
-          if (probe !== null) {
-            probe.closeCachedConnections();
-            MailServices.accounts.removeIncomingServer(probe, true);
-          }
+          // Connections first (the abort below removes the server), so none stays open to the mail server.
+          if (verifier !== null && verifier.server) verifier.server.closeCachedConnections();
+          if (!abort.signal.aborted) abort.abort();
+          if (verifier !== null) verifier.cleanup();
           folder.remove(true);
         } catch (e) {
           console.warn('srv-autoconfig: could not remove the login probe', e);
@@ -179,48 +192,38 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
           if (hasAddress(account.address) || serverTaken(account.incoming.protocol, account.incoming.username, account.incoming.hostname)) {
             return { ok: false, reason: 'account-exists' };
           }
-          const incoming = MailServices.accounts.createIncomingServer(account.incoming.username, account.incoming.hostname, account.incoming.protocol);
-          incoming.port = account.incoming.port;
-          incoming.socketType = socketType(account.incoming.security);
-          incoming.authMethod = authFor(account.incoming.hostname, account.incoming.protocol);
-          incoming.prettyName = account.address;
-          incoming.valid = true;
-
-          const outgoing = MailServices.outgoingServer.createServer('smtp');
-          const smtp = outgoing.QueryInterface(Ci.nsISmtpServer);
-          smtp.hostname = account.outgoing.hostname;
-          smtp.port = account.outgoing.port;
-          outgoing.socketType = socketType(account.outgoing.security);
-          outgoing.authMethod = authFor(account.outgoing.hostname, 'smtp');
-          outgoing.username = account.outgoing.username;
-          if (!MailServices.outgoingServer.defaultServer) MailServices.outgoingServer.defaultServer = outgoing;
-
-          const identity = MailServices.accounts.createIdentity();
-          identity.email = account.address;
-          if (account.displayName) identity.fullName = account.displayName;
-          identity.smtpServerKey = outgoing.key;
-          identity.valid = true;
-
-          if (account.rememberPassword && account.password) {
-            await rememberPassword(`${incoming.localStoreType}://${account.incoming.hostname}`, account.incoming.username, account.password);
-            await rememberPassword(`smtp://${account.outgoing.hostname}`, account.outgoing.username, account.password);
-          }
-
-          const created = MailServices.accounts.createAccount();
-          created.addIdentity(identity);
-          created.incomingServer = incoming; // last, as CreateInBackend does: it triggers the folder set-up
-          if (!hasLocalFolders()) MailServices.accounts.createLocalMailAccount();
-          MailServices.accounts.saveAccountInfo();
+          const domain = account.address.slice(account.address.lastIndexOf('@') + 1).toLowerCase();
+          const config = buildAccountConfig({
+            domain, username: account.incoming.username, incoming: account.incoming, outgoing: account.outgoing,
+          });
+          // What the hub's #fillAccountConfig (AccountConfig.replaceVariables) fills in, without its rules that the real
+          // name is not empty (optional here) and the address has one "@" (a quoted local-part may hold more, RFC 5322).
+          config.identity.emailAddress = account.address;
+          config.identity.realname = account.displayName || '';
+          config.outgoing.username = account.outgoing.username;
+          if (account.password) config.incoming.password = config.outgoing.password = account.password;
+          config.rememberPassword = Boolean(account.rememberPassword && account.password);
+          // Server-side Sent, Drafts and Templates, mail checked at start-up: exactly as Thunderbird's dialog makes it.
+          const created = await CreateInBackend.createAccountInBackend(config);
           return { ok: true, accountId: created.key };
         }),
 
         // Whether an identity already has this address: asked before any login probe.
         hasAccount: explained(async (address) => argumentProblem('hasAccount', address) === null && hasAddress(address)),
 
-        verifyLogin: explained(async (server, password, timeoutMs) => {
-          if (argumentProblem('verifyLogin', server, password, timeoutMs) !== null) return false;
-          return probeLogin(server, password, timeoutMs ?? PROBE_LIMIT_MS.default);
+        verifyLogin: explained(async (server, password, timeoutMs, allMethods) => {
+          if (argumentProblem('verifyLogin', server, password, timeoutMs, allMethods) !== null) return false;
+          return probeLogin(server, password, timeoutMs ?? PROBE_LIMIT_MS.default, allMethods === true);
         }),
+
+        // The user cancelled: every login check under way gives up at once (and answers false).
+        cancelLogins: explained(async () => {
+          for (const abort of [...running]) abort.abort();
+        }),
+
+        // Whether Thunderbird signs in to this host with OAuth2 (its own provider list): no password to check then.
+        usesOAuth2: explained(async (server) => argumentProblem('usesOAuth2', server) === null
+          && Boolean(OAuth2Providers.getHostnameDetails(server.hostname, server.protocol))),
 
         // Moves an account's servers to the given settings (the add-on asked the user first).
         update: explained(async (accountId, servers) => {

@@ -1,18 +1,20 @@
-/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci */
+/* global ExtensionCommon, ExtensionUtils, ChromeUtils, Ci, Cu, Services */
 // Parent-side Experiment: adds the add-on's RFC 6186 discovery to Thunderbird's own account set-up
 // (ESR 153 account hub, views/email.mjs). It wraps FindConfig.parallelAutoDiscovery, the async generator
 // the hub asks for a configuration; the wrapper lets Thunderbird's own search run unchanged and, unless
 // that search found the profile's isp/ file or the domain's own autoconfig file, hands the hub the
 // add-on's SRV result (asked from the background through onDiscover) as Thunderbird's own AccountConfig.
 // Servers nothing vouches for (docs/trust.md) are put to the user through the hub's own "confirm sending
-// credentials to this host" view. Only while a listener is registered and setActive(true) was called;
-// the original function is put back when either stops and on shutdown or disable.
+// credentials to this host" view. For those offers it also wraps ConfigVerifier's verifyConfig: a full address
+// Thunderbird's own login check refuses is followed by the local-part (RFC 6186 §4). Only while a listener is
+// registered and setActive(true) was called; the original functions are put back when either stops and on shutdown
+// or disable.
 'use strict';
 
 const FIND_CONFIG = 'resource:///modules/accountcreation/FindConfig.sys.mjs';
 const ACCOUNT_CONFIG = 'resource:///modules/accountcreation/AccountConfig.sys.mjs';
 const CREATION_UTILS = 'resource:///modules/accountcreation/AccountCreationUtils.sys.mjs';
-const OAUTH2_PROVIDERS = 'resource:///modules/OAuth2Providers.sys.mjs';
+const CONFIG_VERIFIER = 'resource:///modules/accountcreation/ConfigVerifier.sys.mjs';
 
 // What Thunderbird found first-hand (the profile's isp/ folder, the domain's own autoconfig file) wins
 // over SRV; the ISP database, MX guess, Exchange autodiscover and guessing rank below it.
@@ -23,7 +25,9 @@ const ASK_LIMIT_MS = 45000;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const state = { listener: null, active: false, original: null, wrapper: null };
+const state = {
+  listener: null, active: false, original: null, wrapper: null, buildAccountConfig: null, verifyOriginal: null, verifyWrapper: null,
+};
 
 /** A server from the background, checked again here: only SSL/TLS or STARTTLS (RFC 8314), never plain. */
 function isServer(server, protocols) {
@@ -45,33 +49,19 @@ function isOffer(offer, address) {
     && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
 }
 
-/** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates. */
+/** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates (the shared builder). */
 function toAccountConfig(offer, domain, own) {
-  const { AccountConfig } = ChromeUtils.importESModule(ACCOUNT_CONFIG);
-  const { OAuth2Providers } = ChromeUtils.importESModule(OAUTH2_PROVIDERS);
-  const config = new AccountConfig();
-  config.source = AccountConfig.kSourceXML;
-  config.subSource = 'xml-from-srv';
-  config.id = `srv-${domain}`;
-  config.displayName = domain;
-  config.domains = [domain];
-  const server = (ref) => {
-    const s = ref.protocol === 'smtp' ? config.createNewOutgoing() : config.createNewIncoming();
-    s.type = ref.protocol;
-    s.hostname = ref.hostname;
-    s.port = ref.port;
-    s.socketType = ref.security === 'tls' ? Ci.nsMsgSocketType.SSL : Ci.nsMsgSocketType.alwaysSTARTTLS;
+  const config = state.buildAccountConfig({
+    domain,
     // RFC 6186 §4: the full address first.
-    s.username = offer.usernames[0];
-    // A host Thunderbird knows as an OAuth2 provider signs in with OAuth2, as its own ISP files say.
-    const oauth2 = OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol);
-    s.auth = oauth2 ? Ci.nsMsgAuthMethod.OAuth2 : Ci.nsMsgAuthMethod.passwordCleartext;
-    return s;
-  };
-  config.incoming = server(offer.incoming);
-  config.outgoing = server(offer.outgoing);
-  config.incomingAlternatives = offer.incomingAlternatives.map(server);
-  config.outgoingAlternatives = offer.outgoingAlternatives.map(server);
+    username: offer.usernames[0],
+    incoming: offer.incoming,
+    outgoing: offer.outgoing,
+    incomingAlternatives: offer.incomingAlternatives,
+    outgoingAlternatives: offer.outgoingAlternatives,
+  });
+  // RFC 6186 §4: the names to try, for the local-part fallback of Thunderbird's own login check (withLocalPart).
+  config.srvAutoconfigUsernames = [...offer.usernames];
   // An Exchange server Thunderbird's own autodiscover found stays on offer beside them.
   const exchange = own ? [own.incoming, ...(own.incomingAlternatives || [])].find((i) => i && i.type === 'exchange') : undefined;
   if (exchange) config.incomingAlternatives.push(exchange);
@@ -128,6 +118,48 @@ function withSrv(original) {
   };
 }
 
+/**
+ * RFC 6186 §4 in Thunderbird's own login check: the hub verifies an SRV offer (an XML-sourced config) with one name
+ * only, the full address. When ConfigVerifier refuses that name as a login failure (its "cannot log in" message, not a
+ * certificate, network or server error), the local-part is the next and last try, in the same check: the hub then
+ * takes the username that worked. Other configs pass through unchanged.
+ */
+function withLocalPart(original) {
+  return async function verifyConfig(config, alter, ...rest) {
+    const names = config && config.subSource === 'xml-from-srv' ? config.srvAutoconfigUsernames : undefined;
+    const next = Array.isArray(names) && names.length > 1 && config.incoming.username === names[0]
+      && config.incoming.auth !== Ci.nsMsgAuthMethod.OAuth2 ? names[1] : null;
+    if (next === null) return original.call(this, config, alter, ...rest);
+    try {
+      return await original.call(this, config, alter, ...rest);
+    } catch (error) {
+      const { ConfigVerifier } = ChromeUtils.importESModule(CONFIG_VERIFIER);
+      const { Localization } = Cu.getGlobalForObject(ConfigVerifier);
+      const refused = new Localization(['messenger/accountcreation/accountCreation.ftl'], true).formatValueSync('cannot-login-error');
+      if (this.signal.aborted || !error || error.message !== refused) throw error;
+      config.incoming.username = next;
+      if (config.outgoing.username === names[0]) config.outgoing.username = next;
+      // Its failure took its abort listener off (cleanup()): the user's Cancel must reach this try too.
+      this.signal.addEventListener('abort', this, { once: true });
+      return original.call(this, config, alter, ...rest);
+    }
+  };
+}
+
+/** Wraps or unwraps ConfigVerifier's verifyConfig with the FindConfig hook. */
+function syncVerifier(wanted) {
+  const { ConfigVerifier } = ChromeUtils.importESModule(CONFIG_VERIFIER);
+  if (wanted && state.verifyOriginal === null) {
+    state.verifyOriginal = ConfigVerifier.prototype.verifyConfig;
+    state.verifyWrapper = withLocalPart(state.verifyOriginal);
+    ConfigVerifier.prototype.verifyConfig = state.verifyWrapper;
+  } else if (!wanted && state.verifyOriginal !== null) {
+    if (ConfigVerifier.prototype.verifyConfig === state.verifyWrapper) ConfigVerifier.prototype.verifyConfig = state.verifyOriginal;
+    state.verifyOriginal = null;
+    state.verifyWrapper = null;
+  }
+}
+
 /** Wraps or unwraps FindConfig.parallelAutoDiscovery to match the state. */
 function sync() {
   const { FindConfig } = ChromeUtils.importESModule(FIND_CONFIG);
@@ -142,6 +174,7 @@ function sync() {
     state.original = null;
     state.wrapper = null;
   }
+  syncVerifier(wanted);
 }
 
 var srvAutoconfigSetup = class extends ExtensionCommon.ExtensionAPIPersistent {
@@ -172,6 +205,14 @@ var srvAutoconfigSetup = class extends ExtensionCommon.ExtensionAPIPersistent {
   }
 
   getAPI(context) {
+    // The AccountConfig builder the popup's "Create account" uses too (src/experiments/shared/account-config.js).
+    const scope = { ChromeUtils, Ci };
+    // As Thunderbird loads the Experiment's own script (ExtensionCommon's loadModule): the add-on's file, so an unsafe URL.
+    Services.scriptloader.loadSubScriptWithOptions(this.extension.rootURI.resolve('dist/experiments/shared/account-config.js'), {
+      target: scope,
+      allowUnsafeURL: true,
+    });
+    state.buildAccountConfig = scope.buildAccountConfig;
     return {
       srvAutoconfigSetup: {
         onDiscover: new ExtensionCommon.EventManager({

@@ -69,7 +69,13 @@ $<HTMLFormElement>('options').addEventListener('submit', (event) => {
     timeout.focus();
     return;
   }
-  const settings: ResolverSettings = { choice, customUrl: url, fallback: fallback.checked, timeoutMs: ms, useInAccountSetup: useInAccountSetup.checked };
+  const settings: ResolverSettings = {
+    choice,
+    customUrl: url,
+    fallback: fallback.checked,
+    timeoutMs: ms,
+    useInAccountSetup: useInAccountSetup.checked,
+  };
   void area.set({ [SETTINGS_KEY]: settings }).then(() => {
     customUrl.value = url;
     $('saved').textContent = t('saved');

@@ -49,7 +49,7 @@ describe('Thunderbird: the accounts Experiment', () => {
   describe('arguments are checked by the schema and again by the implementation before anything is written', () => {
     const bad = {
       hostnames: ['a b\n.test', '', 'imap..example.test', 'imap.example.test/x', '-imap.example.test', `${'a'.repeat(64)}.test`,
-        'imap.example.test\u0000'],
+        'imap.example.test\u0000', '127.0.0.1', '10.0.0.1', 'localhost', 'mail.123'],
       ports: [0, 70000, -1, 993.5],
       texts: ['u\r\n@example.test', 'u@example.test\u0000', 'u\n', 'u\u0085', 'u\u2028'],
     };

@@ -75,7 +75,11 @@ describe("Thunderbird's own account set-up with the add-on", () => {
     screen = await startDisplay();
     // The login name is the full address (RFC 6186 §4's first try).
     // frida's login name is the local-part only (RFC 6186 §4's second try).
-    imap = await startImapServer(inject('stateDir'), { 'alice@hub.test': PASSWORD, frida: PASSWORD }, { host: 'imap.hub.test', port: HUB_PORT });
+    imap = await startImapServer(
+      inject('stateDir'),
+      { 'alice@hub.test': PASSWORD, frida: PASSWORD },
+      { host: 'imap.hub.test', port: HUB_PORT },
+    );
     tb = await startThunderbird({ caFile: inject('caFile'), xpi: packageAddon(xpiDir), dohUrl: inject('dohUrl'), display: screen.display });
     expect(await useResolver(tb, inject('dohUrl'))).toBe('saved');
   }, 120000);

@@ -55,7 +55,9 @@ describe('the step line (RFC 6186 §4: full address first, then the local-part)'
 describe('a disabled Create button says why', () => {
   test.each([
     {
-      name: 'unverified servers not yet trusted', state: { needsTrust: true, trusted: false, creating: false }, expected: 'createNeedsTrust',
+      name: 'unverified servers not yet trusted',
+      state: { needsTrust: true, trusted: false, creating: false },
+      expected: 'createNeedsTrust',
     },
     { name: 'trusted', state: { needsTrust: true, trusted: true, creating: false }, expected: null },
     { name: 'verified', state: { needsTrust: false, trusted: false, creating: false }, expected: null },

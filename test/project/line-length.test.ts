@@ -16,12 +16,16 @@ function files(dir: string): string[] {
   });
 }
 
-/** Lines over the limit; a Markdown table row is one line by its syntax and is not counted. */
-export function longLines(text: string, markdown: boolean): string[] {
+// A line its syntax cannot break: a Markdown table row, a JSON member whose value is one string.
+const UNBREAKABLE = { md: /^\s*\|/, json: /^\s*"[^"]*": "(?:[^"\\]|\\.)*",?$/ } as const;
+
+/** Lines over the limit, except those the file's syntax cannot break. */
+export function longLines(text: string, syntax: 'md' | 'json' | 'code'): string[] {
+  const unbreakable = syntax === 'code' ? null : UNBREAKABLE[syntax];
   return text
     .split('\n')
     .map((line, i) => ({ line, number: i + 1 }))
-    .filter(({ line }) => [...line].length > MAX && !(markdown && line.trimStart().startsWith('|')))
+    .filter(({ line }) => [...line].length > MAX && !(unbreakable?.test(line) ?? false))
     .map(({ line, number }) => `${number}: ${line.slice(0, 60)}…`);
 }
 
@@ -30,13 +34,16 @@ describe('line length', () => {
 
   test('there are files to check', () => expect(all.length).toBeGreaterThan(100));
 
-  test('a line of 141 characters is found, one of 140 is not, a Markdown table row is skipped', () => {
-    expect(longLines(`${'x'.repeat(140)}\n${'y'.repeat(141)}`, false)).toEqual([`2: ${'y'.repeat(60)}…`]);
-    expect(longLines(`| ${'x'.repeat(150)} |`, true)).toEqual([]);
-    expect(longLines(`| ${'x'.repeat(150)} |`, false)).toHaveLength(1);
+  test('a line of 141 characters is found, one of 140 is not; a Markdown row or a JSON string member is skipped', () => {
+    expect(longLines(`${'x'.repeat(140)}\n${'y'.repeat(141)}`, 'code')).toEqual([`2: ${'y'.repeat(60)}…`]);
+    expect(longLines(`| ${'x'.repeat(150)} |`, 'md')).toEqual([]);
+    expect(longLines(`| ${'x'.repeat(150)} |`, 'code')).toHaveLength(1);
+    expect(longLines(`  "pattern": "${'x'.repeat(150)}",`, 'json')).toEqual([]);
+    expect(longLines(`  "a": [${'1, '.repeat(50)}1],`, 'json')).toHaveLength(1);
   });
 
   test.each(all)(`%s has no line over ${MAX} characters`, (file) => {
-    expect(longLines(readFileSync(file, 'utf8'), file.endsWith('.md'))).toEqual([]);
+    const syntax = file.endsWith('.md') ? 'md' : file.endsWith('.json') ? 'json' : 'code';
+    expect(longLines(readFileSync(file, 'utf8'), syntax)).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { freePort } from './global-resolver.ts';
 import { Marionette } from './marionette.ts';
 
 export const THUNDERBIRD = '/usr/bin/thunderbird';
-const ADDON_ID = (JSON.parse(readFileSync('manifest.json', 'utf8')) as { browser_specific_settings: { gecko: { id: string } } }).browser_specific_settings.gecko.id;
+const ADDON_ID = (JSON.parse(readFileSync('manifest.json', 'utf8')) as { browser_specific_settings: { gecko: { id: string } } })
+  .browser_specific_settings.gecko.id;
 
 export interface RunningThunderbird {
   readonly marionette: Marionette;
@@ -18,7 +19,11 @@ export interface RunningThunderbird {
 
 /** `npm run package`'s artifact: web-ext build of the add-on, as a user would install it. */
 export function packageAddon(outDir: string): string {
-  execFileSync(process.execPath, ['node_modules/web-ext/bin/web-ext.js', 'build', '--overwrite-dest', '--artifacts-dir', outDir, '--filename', 'srv-autoconfig.xpi'], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    ['node_modules/web-ext/bin/web-ext.js', 'build', '--overwrite-dest', '--artifacts-dir', outDir, '--filename', 'srv-autoconfig.xpi'],
+    { stdio: 'pipe' },
+  );
   return join(outDir, 'srv-autoconfig.xpi');
 }
 
@@ -56,14 +61,29 @@ export async function startThunderbird(
     // Under Xvfb an ARGB visual paints popups black.
     ...(display === undefined ? {} : { 'mozilla.widget.use-argb-visuals': false }),
   };
-  writeFileSync(join(profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
+  writeFileSync(
+    join(profile, 'user.js'),
+    Object.entries(prefs)
+      .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+      .join('\n'),
+  );
   // Trust the test resolver's CA in this profile only.
   execFileSync('certutil', ['-N', '-d', `sql:${profile}`, '--empty-password']);
   execFileSync('certutil', ['-A', '-d', `sql:${profile}`, '-n', 'SRV Autoconfig test CA', '-t', 'C,,', '-i', caFile]);
 
-  const args = ['--profile', profile, '--no-remote', ...(display === undefined ? ['--headless'] : []), '--marionette', '-remote-allow-system-access'];
+  const args = [
+    '--profile',
+    profile,
+    '--no-remote',
+    ...(display === undefined ? ['--headless'] : []),
+    '--marionette',
+    '-remote-allow-system-access',
+  ];
   const env = display === undefined ? { ...process.env, MOZ_HEADLESS: '1' } : { ...process.env, DISPLAY: display };
-  const child: ChildProcess = spawn(THUNDERBIRD, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, MOZ_CRASHREPORTER_DISABLE: '1' } });
+  const child: ChildProcess = spawn(THUNDERBIRD, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...env, MOZ_CRASHREPORTER_DISABLE: '1' },
+  });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -30,13 +30,16 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
     const { OAuth2Providers } = ChromeUtils.importESModule('resource:///modules/OAuth2Providers.sys.mjs');
     // The Experiment's sandbox has no AbortController; Thunderbird's modules' shared global (ConfigVerifier's own) has.
     const { AbortController } = Cu.getGlobalForObject(MailServices);
-    const securityOf = (type) => (type === Ci.nsMsgSocketType.SSL ? 'tls' : type === Ci.nsMsgSocketType.alwaysSTARTTLS ? 'starttls' : 'plain');
+    const securityOf = (type) =>
+      type === Ci.nsMsgSocketType.SSL ? 'tls' : type === Ci.nsMsgSocketType.alwaysSTARTTLS ? 'starttls' : 'plain';
 
     // Every argument is checked here again, whatever the schema let through: this code writes the user's
     // accounts with Thunderbird's privileges. One function, one answer: null, or the reason to refuse.
     // Host names: RFC 1123 §2.1 labels, RFC 1035 §2.3.4 lengths; no control or line-separator characters
     // (C0, DEL, C1, U+2028, U+2029) in anything Thunderbird stores or writes into a protocol line.
-    const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+    // RFC 3696 §2: the top label is never all-numeric, so an IPv4 literal is no host name, nor is one label (localhost).
+    const LDH_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+    const HOSTNAME = new RegExp(`^(?=.{1,253}$)(?:${LDH_LABEL}\\.)+(?=[A-Za-z0-9-]*[A-Za-z])${LDH_LABEL}$`);
     const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
     const absent = (value) => value === undefined || value === null; // the schema passes a missing optional as undefined
     const isText = (value, max, { empty = false } = {}) =>
@@ -273,12 +276,28 @@ var srvAutoconfigAccounts = class extends ExtensionCommon.ExtensionAPI {
             if (!identity || !server || !['imap', 'pop3'].includes(server.type)) return [];
             const outgoing = MailServices.outgoingServer.getServerByIdentity(identity);
             const smtp = outgoing ? outgoing.QueryInterface(Ci.nsISmtpServer) : null;
-            return [{
-              accountId: account.key,
-              address: identity.email,
-              incoming: { protocol: server.type, hostname: server.hostname, port: server.port, security: securityOf(server.socketType), username: server.username },
-              outgoing: smtp ? { protocol: 'smtp', hostname: smtp.hostname, port: smtp.port, security: securityOf(outgoing.socketType), username: outgoing.username || '' } : null,
-            }];
+            return [
+              {
+                accountId: account.key,
+                address: identity.email,
+                incoming: {
+                  protocol: server.type,
+                  hostname: server.hostname,
+                  port: server.port,
+                  security: securityOf(server.socketType),
+                  username: server.username,
+                },
+                outgoing: smtp
+                  ? {
+                      protocol: 'smtp',
+                      hostname: smtp.hostname,
+                      port: smtp.port,
+                      security: securityOf(outgoing.socketType),
+                      username: outgoing.username || '',
+                    }
+                  : null,
+              },
+            ];
           });
         }),
       },

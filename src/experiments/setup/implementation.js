@@ -21,8 +21,10 @@ const CONFIG_VERIFIER = 'resource:///modules/accountcreation/ConfigVerifier.sys.
 const FIRST_HAND = new Set(['xml-from-disk', 'xml-from-isp-https', 'xml-from-isp-http']);
 // The background's answer is awaited at most this long; after that Thunderbird's own result stands.
 const ASK_LIMIT_MS = 45000;
-// RFC 1123 §2.1 labels, RFC 1035 §2.3.4 lengths: the same check as the accounts Experiment.
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+// RFC 1123 §2.1 labels, RFC 1035 §2.3.4 lengths, RFC 3696 §2 a top label never all-numeric (no IP literals),
+// at least two labels: the same check as the accounts Experiment.
+const LDH_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)(?:${LDH_LABEL}\\.)+(?=[A-Za-z0-9-]*[A-Za-z])${LDH_LABEL}$`);
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const state = {

@@ -22,7 +22,15 @@ export interface DiscoveryOptions extends DohOptions {
   readonly probe?: boolean;
   /** The time limit of one server's probe; defaults to `timeoutMs`. */
   readonly probeTimeoutMs?: number;
+  /**
+   * Called once, when the SRV answers have chosen the settings and something is still to come (TLSA, MTA-STS,
+   * TLS-RPT, the probes): the popup shows the settings then. The result is not the verdict and vouches for nothing.
+   */
+  readonly onSettings?: (early: Discovery, pending: readonly Pending[]) => void;
 }
+
+/** What a discovery still checks after the SRV answers (docs/performance.md#two-phases). */
+export type Pending = 'mta-sts' | 'tls-rpt' | 'dane' | 'probe';
 
 /** From an address to settings, what vouches for them and the badge; `previous`: the result a re-lookup refreshes. */
 export async function autoconfigure(
@@ -47,6 +55,8 @@ export async function autoconfigure(
   // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
   const targets = daneTargets(choice);
   const probing = options.probe === true && platform.connect !== undefined;
+  const pending: Pending[] = [...(checks === null ? [] : ['mta-sts', 'tls-rpt', 'dane'] as const), ...(probing ? ['probe'] as const : [])];
+  if (options.onSettings !== undefined && pending.length > 0) options.onSettings(verdict(choice, null, null, timing()), pending);
   const [transport, tlsa, raws, aliases] = await Promise.all([
     checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.

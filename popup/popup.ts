@@ -4,8 +4,8 @@ import { probeFailed } from '../src/core/trust/verified-by.ts';
 import type { Discovery, Pending } from '../src/core/index.ts';
 import type { DiscoverResponse, SettingsResponse } from '../src/protocol.ts';
 import {
-  capabilities, createAccount, defaultAddress, discover, discoverFinal, discoverSettings, lastResult, listAccounts, preconnect, recheckAccount,
-  updateAccount,
+  capabilities, createAccount, defaultAddress, discover, discoverFinal, discoverSettings, lastResult, listAccounts, preconnect,
+  recheckAccount, updateAccount,
 } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
@@ -116,7 +116,9 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   renderExtras($('extras'), d);
 }
 
-const PENDING_NAMES: Record<Pending, string> = { 'mta-sts': 'label_mtaSts', 'tls-rpt': 'label_tlsRpt', dane: 'label_dane', probe: 'probeHeading' };
+const PENDING_NAMES: Record<Pending, string> = {
+  'mta-sts': 'label_mtaSts', 'tls-rpt': 'label_tlsRpt', dane: 'label_dane', probe: 'probeHeading',
+};
 
 /**
  * The settings before the verdict (docs/performance.md#two-phases): what to enter, their TLS and DNSSEC facts, and what

@@ -15,6 +15,8 @@ import { renderTransport } from './render-transport.ts';
 
 // User Timing marks: `npm run bench` reads how long the popup takes to show a cached result.
 performance.mark('popup:start');
+// Asked first: the extension's messages queue in front of a storage read made after them (8 ms in Chromium under load).
+const stored = lastResult();
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('lookup');
 const input = $<HTMLInputElement>('address');
@@ -229,7 +231,8 @@ void capabilities().then(({ createAccounts }) => {
 });
 
 // Show the last result at once (it is already in storage), else prefill Thunderbird's address.
-void lastResult().then(async (last) => {
+void stored.then(async (last) => {
+  performance.mark('popup:stored');
   if (last !== null) {
     input.value = last.input;
     show(last.response, last.input);

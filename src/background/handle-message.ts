@@ -95,7 +95,11 @@ export function createHandler(deps: Deps): Handler {
     discoverSettings: async ({ address: input, fresh }): Promise<SettingsResponse> => {
       let early: ((settings: Omit<Extract<SettingsResponse, { final: false }>, 'final' | 'lookup'>) => void) | undefined;
       const settings = new Promise<Parameters<NonNullable<typeof early>>[0]>((resolve) => (early = resolve));
-      const final = discoverAndKeep(input, fresh === true, (discovery, pending) => early?.({ discovery, pending }));
+      // The rest of the lookup (TLSA, the probes) resumes in the next task, once this answer has gone out to the popup.
+      const final = discoverAndKeep(input, fresh === true, (discovery, pending) => {
+        early?.({ discovery, pending });
+        return new Promise((resume) => setTimeout(resume, 0));
+      });
       const first = await Promise.race([final.then((response) => ({ response })), settings]);
       if ('response' in first) return { final: true, response: first.response };
       const lookup = nextLookup++;

@@ -294,9 +294,12 @@ describe('two-phase lookup: settings first, the verdict after (docs/performance.
   function holding() {
     const resolver = zoneResolver(FULL);
     const held: (() => void)[] = [];
+    /** The type of every query in the order it was sent (held or not). */
+    const sent: string[] = [];
     let released = false;
     const fetch: Fetch = async (url, request) => {
       const type = packet.decode(Buffer.from(new URL(url).searchParams.get('dns') ?? '', 'base64url')).questions?.[0]?.type;
+      sent.push(type ?? '');
       if (type !== 'SRV' && !released) await new Promise<void>((resolve) => held.push(resolve));
       return resolver.fetch(url, request);
     };
@@ -304,7 +307,7 @@ describe('two-phase lookup: settings first, the verdict after (docs/performance.
       released = true;
       for (const go of held.splice(0)) go();
     };
-    return { fetch, release, calls: resolver.calls, held };
+    return { fetch, release, calls: resolver.calls, held, sent };
   }
   function handlerOver(fetch: Fetch) {
     const storage = memoryStorage();
@@ -370,6 +373,27 @@ describe('two-phase lookup: settings first, the verdict after (docs/performance.
     if (first.final) throw new Error('expected the settings before the verdict');
     for (const side of [first.discovery.incoming, first.discovery.outgoing]) expect(side?.probe).toBeNull();
     expect(first.discovery.badge.reasons.filter((r) => /^(mta-sts|tls-rpt|dane)-|-target-alias$/.test(r))).toEqual([]);
+  });
+
+  test('the SRV queries are sent before the transport checks\' TXT and MX queries: the settings wait on no other query', async () => {
+    const net = holding();
+    const { handle } = handlerOver(net.fetch);
+    await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    net.release();
+    expect(net.sent.slice(0, 6)).toEqual(Array(6).fill('SRV'));
+    expect(net.sent.slice(6, 9).sort()).toEqual(['MX', 'TXT', 'TXT']);
+  });
+
+  test('the settings answer goes out before the TLSA queries are sent (the rest waits for the next task)', async () => {
+    const net = holding();
+    const { handle } = handlerOver(net.fetch);
+    const first = await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    const sentBeforeAnswer = [...net.sent];
+    net.release();
+    if (first.final) throw new Error('expected the settings before the verdict');
+    expect(sentBeforeAnswer).not.toContain('TLSA');
+    const final = await handle({ type: 'discoverFinal', lookup: first.lookup });
+    expect(final?.ok && final.discovery.transport?.dane.length).toBeGreaterThan(0);
   });
 
   test('a lookup with nothing left to check (a cached result, a refused address) answers once, final', async () => {

@@ -181,7 +181,8 @@ async function lookUp(extension: LoadedExtension, page: Page): Promise<Measured>
     const epoch = (t: number | undefined): number => (t === undefined ? NaN : performance.timeOrigin + t);
     const mark = (name: string): number => epoch(performance.getEntriesByName(name).at(-1)?.startTime);
     // On screen: the next frame after the change entered the page.
-    const nextFrame = (): Promise<number> => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(epoch(performance.now())))));
+    const nextFrame = (): Promise<number> =>
+      new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(epoch(performance.now())))));
     let shown: { inserted: number; painted: Promise<number> } | undefined;
     new MutationObserver((_, observer) => {
       if (clicked === 0) return;

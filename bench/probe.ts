@@ -71,8 +71,10 @@ export async function probeFigures(net: BenchNetwork, rtts: readonly number[]): 
         entry.lines.push(since());
         return line;
       };
-      return { ...result, connection: { ...connection, readLine, writeLine: (l) => connection.writeLine(l), startTls: () => connection.startTls(),
-        close: () => connection.close() } };
+      const timed: typeof connection = {
+        readLine, writeLine: (l) => connection.writeLine(l), startTls: () => connection.startTls(), close: () => connection.close(),
+      };
+      return { ...result, connection: timed };
     };
     const platform = { ...node.platform, fetch, connect };
     const run = (probe: boolean) => async (): Promise<void> => {
@@ -88,16 +90,22 @@ export async function probeFigures(net: BenchNetwork, rtts: readonly number[]): 
       const without = await repeat(RUNS, () => time(run(false), 'transport'));
       const all: Steps[] = [];
       const probed = await repeat(RUNS, async () => {
-        steps = { srv: NaN, tlsa: NaN, servers: new Map() };
+        steps = { srv: -Infinity, tlsa: -Infinity, servers: new Map() };
         started = performance.now();
         const ms = await time(run(true), 'probe');
         all.push(steps);
         steps = undefined;
         return ms;
       });
-      const of = (pick: (s: Steps) => number | undefined): Stats => stats(all.map((s) => pick(s) ?? NaN));
+      const of = (pick: (s: Steps) => number | undefined): Stats => stats(all.map((s) => {
+        const value = pick(s) ?? NaN;
+        return Number.isFinite(value) ? value : NaN; // a step that never happened
+      }));
       const server = (port: number): ServerSteps => {
-        const at = (pick: (t: SocketTimes) => number | undefined) => of((s) => { const t = s.servers.get(port)?.socket; return t === undefined ? NaN : pick(t); });
+        const at = (pick: (t: SocketTimes) => number | undefined) => of((s) => {
+          const t = s.servers.get(port)?.socket;
+          return t === undefined ? NaN : pick(t);
+        });
         const lineCount = Math.max(0, ...all.map((s) => s.servers.get(port)?.lines.length ?? 0));
         return {
           address: at((t) => t.lookup), tcp: at((t) => t.connect), tls: at((t) => t.secure),

@@ -76,7 +76,8 @@ export async function openPopupPage(tb: RunningThunderbird, options: { address?:
       // The verdict: the popup's result is busy until it is in.
       const result = doc.getElementById('result');
       await until(() => !result.hasAttribute('aria-busy'), 'the verdict', 20000);
-      const final = await new Promise((resolve) => view.requestAnimationFrame(() => view.setTimeout(() => resolve(view.performance.now()))));
+      const final = await new Promise((resolve) =>
+        view.requestAnimationFrame(() => view.setTimeout(() => resolve(view.performance.now()))));
       win.gTabmail.closeTab(tab);
       done({ open: NaN, script: NaN, click, final: final - clicked });
     })().catch((e) => done({ open: NaN, script: NaN, click: NaN, final: NaN, error: String(e) + ' ' + trace.join(' | ') }));

@@ -5,6 +5,7 @@ import { bundleSizes } from './bundle-sizes.ts';
 import { startChromiumBench, type ChromiumRow } from './chromium-figures.ts';
 import { cachedRediscovery, coldBreakdown, nodeFigures, type NodeRow } from './node-figures.ts';
 import { render, writeReport } from './report.ts';
+import { probeFigures } from './probe.ts';
 import { startBenchNetwork } from './setup.ts';
 import { thunderbirdFigures } from './thunderbird-figures.ts';
 import { RTTS } from './timing.ts';
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
       chromiumRows.push(await chromium.figures(rtt));
       process.stdout.write(' done\n');
     }
+    process.stdout.write('Server probe: ');
+    const probe = await probeFigures(net, RTTS);
+    process.stdout.write(' done\n');
     const cold = await coldBreakdown(net);
     net.setRtt(50);
     const cached = await cachedRediscovery(net);
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     process.stdout.write('Thunderbird: ');
     const thunderbird = await thunderbirdFigures(net, RTTS);
     const minutes = (performance.now() - started) / 60000;
-    const report = render({ nodeRows, chromiumRows, thunderbird, cold, cached, bundles: bundleSizes(), popup, minutes });
+    const report = render({ nodeRows, chromiumRows, probe, thunderbird, cold, cached, bundles: bundleSizes(), popup, minutes });
     writeReport(report);
     console.log(`\n${report}`);
   } finally {

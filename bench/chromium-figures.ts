@@ -16,8 +16,18 @@ export const BROWSER_RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 12);
 const DOHJS = readFileSync(createRequire(import.meta.url).resolve('dohjs/dist/doh.min.js'), 'utf8');
 const CLIENTS = readFileSync('dist/bench-clients.js', 'utf8');
 
-/** One click: from the click on Autoconfigure to the frame that shows the settings, as epoch ms. */
-interface Click { readonly clicked: number; readonly inserted: number; readonly painted: number }
+/**
+ * One click, as epoch ms: the click on Autoconfigure, the settings in the page and the frame that shows them, the popup's
+ * own User Timing marks (asked the background, its first answer in, the whole verdict in), and the verdict on screen.
+ */
+interface Click {
+  readonly clicked: number;
+  readonly inserted: number;
+  readonly painted: number;
+  readonly asked: number;
+  readonly answered: number;
+  readonly final: number;
+}
 
 /** Where one lookup's time went, from the background's Resource Timing: ms after the click. */
 interface Phases {
@@ -27,7 +37,17 @@ interface Phases {
   readonly policyFetched: number;
 }
 
-export interface ClickFigures { readonly total: Stats; readonly inserted: Stats; readonly phases: { [K in keyof Phases]: Stats } }
+export interface ClickFigures {
+  /** Click → settings on screen (the target's figure). */
+  readonly total: Stats;
+  readonly inserted: Stats;
+  /** Click → the whole verdict on screen (MTA-STS, TLS-RPT, DANE, and the probe where there is one). */
+  readonly final: Stats;
+  /** Click → the popup's request left; click → the background's first answer in the page. */
+  readonly asked: Stats;
+  readonly answered: Stats;
+  readonly phases: { [K in keyof Phases]: Stats };
+}
 
 export interface ChromiumRow {
   readonly rtt: number;
@@ -131,6 +151,9 @@ function summarise(runs: readonly Measured[]): ClickFigures {
   return {
     total: of((m) => m.painted - m.clicked),
     inserted: of((m) => m.inserted - m.clicked),
+    final: of((m) => m.final - m.clicked),
+    asked: of((m) => m.asked - m.clicked),
+    answered: of((m) => m.answered - m.clicked),
     phases: {
       firstRequest: of((m) => m.firstRequest),
       srvAnswered: of((m) => m.srvAnswered),
@@ -151,19 +174,27 @@ async function lookUp(extension: LoadedExtension, page: Page): Promise<Measured>
   await page.bringToFront();
   const measured = page.evaluate(() => new Promise<Click>((resolve) => {
     let clicked = 0;
+    performance.clearMarks();
     addEventListener('click', () => { clicked = performance.now(); }, { capture: true, once: true });
     const settings = document.getElementById('settings') as HTMLElement;
+    const result = document.getElementById('result') as HTMLElement;
+    const epoch = (t: number | undefined): number => (t === undefined ? NaN : performance.timeOrigin + t);
+    const mark = (name: string): number => epoch(performance.getEntriesByName(name).at(-1)?.startTime);
+    // On screen: the next frame after the change entered the page.
+    const nextFrame = (): Promise<number> =>
+      new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(epoch(performance.now())))));
+    let shown: { inserted: number; painted: Promise<number> } | undefined;
     new MutationObserver((_, observer) => {
-      if (clicked === 0 || settings.childElementCount === 0) return;
+      if (clicked === 0) return;
+      if (shown === undefined && settings.childElementCount > 0) shown = { inserted: epoch(performance.now()), painted: nextFrame() };
+      // The verdict is in once the result is no longer busy (the popup's aria-busy).
+      if (shown === undefined || result.hasAttribute('aria-busy')) return;
       observer.disconnect();
-      const inserted = performance.now();
-      // On screen: the next frame after the settings entered the page.
-      requestAnimationFrame(() => setTimeout(() => resolve({
-        clicked: performance.timeOrigin + clicked,
-        inserted: performance.timeOrigin + inserted,
-        painted: performance.timeOrigin + performance.now(),
-      })));
-    }).observe(settings, { childList: true, subtree: true });
+      const { inserted, painted } = shown;
+      void Promise.all([painted, nextFrame()]).then(([p, final]) => resolve({
+        clicked: epoch(clicked), inserted, painted: p, final, asked: mark('popup:asked'), answered: mark('popup:answered'),
+      }));
+    }).observe(result, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-busy'] });
   }));
   await page.click('#go');
   const click = await Promise.race([measured, new Promise<never>((_, reject) => setTimeout(() => {
@@ -199,7 +230,7 @@ async function popupOpen(extension: LoadedExtension, control: Page): Promise<Pop
   await page.goto(extension.url('popup/popup.html'));
   await page.fill('#address', ADDRESS);
   await page.click('#go');
-  await page.waitForSelector('#badge .badge', { timeout: 20000 });
+  await page.waitForSelector('#badge .badge:not(.badge-checking)', { timeout: 20000 }); // the verdict, kept as the last lookup
   await page.close();
   const marks = async (p: Page): Promise<[number, number]> => p.waitForFunction(() => {
     const mark = (name: string): number | undefined => performance.getEntriesByName(name)[0]?.startTime;

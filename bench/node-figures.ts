@@ -9,6 +9,7 @@ import {
 } from '../src/core/index.ts';
 import { memoryStorage } from '../test/support/memory-storage.ts';
 import type { BenchNetwork } from './setup.ts';
+import { watchSockets } from './socket-timing.ts';
 import { repeat, RUNS, stats, time, type Stats } from './timing.ts';
 
 export const ADDRESS = 'alice@example.test';
@@ -22,6 +23,8 @@ export interface NodeRow {
   readonly transport: Stats;
   readonly sequential: Stats;
   readonly dohdec: Stats;
+  /** Where a cold discovery's time goes, ms after it started: TCP connected, TLS done, the last answer in. */
+  readonly coldSteps: { readonly tcp: Stats; readonly tls: Stats; readonly answered: Stats };
 }
 
 export function address(text: string): EmailAddress {
@@ -56,17 +59,30 @@ export async function nodeFigures(net: BenchNetwork, rtt: number): Promise<NodeR
     }, 'sequential'));
     // Cold: a new TCP + TLS + HTTP/2 connection for every run; the CA store is built before the clock starts, as the CLI
     // builds it once per process.
+    const sockets = watchSockets();
+    const steps: { tcp: number; tls: number; answered: number }[] = [];
     const cold = await repeat(RUNS, async () => {
       const fresh = createNodePlatform(net.caFile, base);
+      const started = performance.now();
+      let answered = NaN;
+      const fetch: Fetch = async (url, request) => {
+        const response = await fresh.platform.fetch(url, request);
+        answered = performance.now() - started;
+        return response;
+      };
+      const opened = sockets.next(undefined, started);
       try {
-        return await time(found(base, fresh.platform), 'cold');
+        return await time(found(base, { ...fresh.platform, fetch }), 'cold');
       } finally {
+        const times = opened();
+        steps.push({ tcp: times?.connect ?? NaN, tls: times?.secure ?? NaN, answered });
         fresh.close();
       }
-    });
+    }).finally(() => sockets.stop());
+    const of = (pick: (s: (typeof steps)[number]) => number): Stats => stats(steps.map(pick));
     return {
       rtt, single: stats(single), cold: stats(cold), warm: stats(warmRuns), transport: stats(transport), sequential: stats(sequential),
-      dohdec: stats(await dohdec(net)),
+      dohdec: stats(await dohdec(net)), coldSteps: { tcp: of((s) => s.tcp), tls: of((s) => s.tls), answered: of((s) => s.answered) },
     };
   } finally {
     warm.close();

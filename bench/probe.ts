@@ -1,63 +1,124 @@
-// The server probe's added wall time (docs/performance.md): warm discovery with transport checks, with and without
-// probing both servers (dovecot IMAPS and the Node submission server), DoH and mail servers behind delaying proxies.
-// Run: node bench/run.mjs bench/probe.ts
-import { execFileSync } from 'node:child_process';
+// The server probe's figure (docs/performance.md): warm discovery with transport checks, with and without probing both
+// servers (dovecot IMAPS with CAPABILITY in its greeting, the Node submission server), the resolver and both mail servers
+// behind delay proxies at the same RTT, and where a probed discovery's round trips go: timestamps from the DoH fetch, the
+// sockets (address lookup, TCP, TLS) and the probe's lines (greeting, CAPABILITY / EHLO reply).
+import packet from 'dns-packet';
 import { createNodePlatform } from '../src/cli/platform.ts';
-import { autoconfigure, parseAddress, type DiscoveryOptions } from '../src/core/index.ts';
-import { freePort } from '../test/support/global-resolver.ts';
+import { autoconfigure, parseAddress, type Connect, type DiscoveryOptions, type Fetch } from '../src/core/index.ts';
 import { PORTS, startProbeServers } from '../test/support/probe-servers.ts';
 import { startDelayProxy } from './delay-proxy.ts';
+import type { BenchNetwork } from './setup.ts';
+import { watchSockets, type SocketTimes } from './socket-timing.ts';
+import { repeat, RUNS, stats, time, type Stats } from './timing.ts';
 
-const RTTS = [20, 50];
-const RUNS = 15;
 const SERVER_HOST = '127.0.0.2'; // the real servers; 127.0.0.1 holds the delaying proxies the SRV records lead to
+const ADDRESS = 'alice@good.probe.test';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** One probed server's steps, ms after the discovery started. */
+export interface ServerSteps { readonly address: Stats; readonly tcp: Stats; readonly tls: Stats; readonly lines: readonly Stats[] }
 
-async function main(): Promise<void> {
-  const resolverPort = await freePort();
-  const started = execFileSync('test/resolver/start', ['--port', String(resolverPort)], { encoding: 'utf8' });
-  const value = (key: string): string => started.match(new RegExp(`^${key}=(.*)$`, 'm'))?.[1] ?? '';
-  const cleanups: (() => Promise<unknown> | void)[] = [() => void execFileSync('test/resolver/stop', ['--port', String(resolverPort)])];
+export interface ProbeRow {
+  readonly rtt: number;
+  /** Warm, transport checks on, no probe: the reference. */
+  readonly without: Stats;
+  /** Warm, transport checks and both servers probed (the ≤ 4 × RTT figure). */
+  readonly probed: Stats;
+  /** Where a probed run's time goes, ms after it started. */
+  readonly srv: Stats;
+  readonly tlsa: Stats;
+  readonly servers: { readonly [port: number]: ServerSteps };
+}
+
+interface Steps { srv: number; tlsa: number; servers: Map<number, { socket: SocketTimes | undefined; lines: number[] }> }
+
+export async function probeFigures(net: BenchNetwork, rtts: readonly number[]): Promise<ProbeRow[]> {
+  const cleanups: (() => Promise<unknown> | void)[] = [];
   try {
-    const servers = await startProbeServers(value('STATE_DIR'), { host: SERVER_HOST, hostile: false });
+    const servers = await startProbeServers(net.stateDir, { host: SERVER_HOST, hostile: false });
     cleanups.push(servers.stop);
-    const proxies = await Promise.all([
-      startDelayProxy({ host: '127.0.0.1', port: resolverPort }, { host: '127.0.0.1', port: 0 }),
-      startDelayProxy({ host: SERVER_HOST, port: PORTS.imaps }, { host: '127.0.0.1', port: PORTS.imaps }),
-      startDelayProxy({ host: SERVER_HOST, port: PORTS.submissions }, { host: '127.0.0.1', port: PORTS.submissions }),
-    ]);
+    const proxies = await Promise.all([PORTS.imaps, PORTS.submissions].map((port) =>
+      startDelayProxy({ host: SERVER_HOST, port }, { host: '127.0.0.1', port })));
     for (const p of proxies) cleanups.push(() => p.close());
-    const doh = `https://127.0.0.1:${proxies[0].port}/dns-query`;
-    const base: DiscoveryOptions = { resolvers: [doh], method: 'GET', timeoutMs: 5000, transport: true };
-    const node = createNodePlatform(value('CA_FILE'), base);
+    const base: DiscoveryOptions = { resolvers: [net.doh], method: 'GET', timeoutMs: 5000, transport: true };
+    const node = createNodePlatform(net.caFile, base);
     cleanups.push(() => node.close());
-    const parsed = parseAddress('alice@good.probe.test', node.platform);
+    const sockets = watchSockets();
+    cleanups.push(() => sockets.stop());
+    const parsed = parseAddress(ADDRESS, node.platform);
     if (!parsed.ok) throw new Error(parsed.reason);
-    const time = async (probe: boolean): Promise<number> => {
-      const t0 = performance.now();
-      const result = await autoconfigure(parsed.value, { ...base, probe }, node.platform);
-      const probed = result.incoming?.probe?.status === 'ok' && result.outgoing?.probe?.status === 'ok';
-      if (probe && !probed) throw new Error(JSON.stringify(result.badge));
-      return performance.now() - t0;
+
+    let steps: Steps | undefined;
+    let started = 0;
+    const since = (): number => performance.now() - started;
+    const fetch: Fetch = async (url, request) => {
+      const response = await node.platform.fetch(url, request);
+      const query = new URL(url).searchParams.get('dns');
+      const type = query === null ? null : packet.decode(Buffer.from(query, 'base64url')).questions?.[0]?.type;
+      if (steps !== undefined && type === 'SRV') steps.srv = Math.max(steps.srv, since());
+      if (steps !== undefined && type === 'TLSA') steps.tlsa = Math.max(steps.tlsa, since());
+      return response;
     };
-    for (const rtt of RTTS) {
+    const connect: Connect = async (request) => {
+      const entry = { lines: [] as number[], socket: undefined as SocketTimes | undefined };
+      steps?.servers.set(request.port, entry);
+      const opened = sockets.next(request.port, started);
+      const result = await (node.platform.connect as Connect)(request);
+      entry.socket = opened();
+      if (!result.ok) return result;
+      const connection = result.connection;
+      const readLine: typeof connection.readLine = async () => {
+        const line = await connection.readLine();
+        entry.lines.push(since());
+        return line;
+      };
+      const timed: typeof connection = {
+        readLine, writeLine: (l) => connection.writeLine(l), startTls: () => connection.startTls(), close: () => connection.close(),
+      };
+      return { ...result, connection: timed };
+    };
+    const platform = { ...node.platform, fetch, connect };
+    const run = (probe: boolean) => async (): Promise<void> => {
+      const result = await autoconfigure(parsed.value, { ...base, probe }, platform);
+      const probed = result.incoming?.probe?.status === 'ok' && result.outgoing?.probe?.status === 'ok';
+      if (result.status !== 'found' || (probe && !probed)) throw new Error(`probe bench: ${result.status} ${JSON.stringify(result.badge)}`);
+    };
+    const rows: ProbeRow[] = [];
+    for (const rtt of rtts) {
+      net.setRtt(rtt);
       for (const p of proxies) p.setDelay(rtt / 2);
-      await time(false); // warm: the HTTP/2 connection to the resolver is open
-      const without: number[] = [];
-      const withProbe: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        without.push(await time(false));
-        withProbe.push(await time(true));
-      }
-      const a = median(without);
-      const b = median(withProbe);
-      const ms = (x: number): string => `${x.toFixed(1)} ms (${(x / rtt).toFixed(2)} × RTT)`;
-      console.log(`RTT ${rtt} ms: warm with transport ${ms(a)}; with the probe ${ms(b)}; the probe adds ${ms(b - a)}, median of ${RUNS}`);
+      await time(run(true), 'probe warm-up'); // the resolver's and the policy host's connections open
+      const without = await repeat(RUNS, () => time(run(false), 'transport'));
+      const all: Steps[] = [];
+      const probed = await repeat(RUNS, async () => {
+        steps = { srv: -Infinity, tlsa: -Infinity, servers: new Map() };
+        started = performance.now();
+        const ms = await time(run(true), 'probe');
+        all.push(steps);
+        steps = undefined;
+        return ms;
+      });
+      const of = (pick: (s: Steps) => number | undefined): Stats => stats(all.map((s) => {
+        const value = pick(s) ?? NaN;
+        return Number.isFinite(value) ? value : NaN; // a step that never happened
+      }));
+      const server = (port: number): ServerSteps => {
+        const at = (pick: (t: SocketTimes) => number | undefined) => of((s) => {
+          const t = s.servers.get(port)?.socket;
+          return t === undefined ? NaN : pick(t);
+        });
+        const lineCount = Math.max(0, ...all.map((s) => s.servers.get(port)?.lines.length ?? 0));
+        return {
+          address: at((t) => t.lookup), tcp: at((t) => t.connect), tls: at((t) => t.secure),
+          lines: Array.from({ length: lineCount }, (_, i) => of((s) => s.servers.get(port)?.lines[i])),
+        };
+      };
+      rows.push({
+        rtt, without: stats(without), probed: stats(probed), srv: of((s) => s.srv), tlsa: of((s) => s.tlsa),
+        servers: { [PORTS.imaps]: server(PORTS.imaps), [PORTS.submissions]: server(PORTS.submissions) },
+      });
     }
+    return rows;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }
-
-await main();

@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 
 mkdirSync('dist', { recursive: true });
 await esbuild.build({
-  entryPoints: [process.argv[2] ?? 'bench/bench.ts'], // bench/probe.ts: the server probe's added time
+  entryPoints: [process.argv[2] ?? 'bench/bench.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',

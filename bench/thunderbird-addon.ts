@@ -5,7 +5,14 @@ import { PAGE_HELPERS } from '../test/support/thunderbird-pages.ts';
 import type { RunningThunderbird } from '../test/support/thunderbird.ts';
 
 /** One opening of the popup page: open → cached settings shown and popup:start → shown, or click → settings on screen. */
-export interface PopupRun { readonly open: number; readonly script: number; readonly click: number; readonly error?: string }
+export interface PopupRun {
+  readonly open: number;
+  readonly script: number;
+  readonly click: number;
+  /** Click → the verdict on screen (the probe, MTA-STS, TLS-RPT and DANE checked). */
+  readonly final: number;
+  readonly error?: string;
+}
 
 /** Points the add-on at the bench's resolver (its options page, as a user would). */
 export async function useResolver(tb: RunningThunderbird, doh: string): Promise<void> {
@@ -50,7 +57,7 @@ export async function openPopupPage(tb: RunningThunderbird, options: { address?:
         await until(() => mark('popup:shown') !== undefined, 'popup:shown', 5000);
         win.gTabmail.closeTab(tab);
         const open = view.performance.timeOrigin + mark('popup:shown') - asked;
-        done({ open, script: mark('popup:shown') - mark('popup:start'), click: NaN });
+        done({ open, script: mark('popup:shown') - mark('popup:start'), click: NaN, final: NaN });
         return;
       }
       await sleep(typingMs);
@@ -66,9 +73,14 @@ export async function openPopupPage(tb: RunningThunderbird, options: { address?:
       const clicked = view.performance.now();
       doc.getElementById('go').click();
       const click = (await shown) - clicked;
+      // The verdict: the popup's result is busy until it is in.
+      const result = doc.getElementById('result');
+      await until(() => !result.hasAttribute('aria-busy'), 'the verdict', 20000);
+      const final = await new Promise((resolve) =>
+        view.requestAnimationFrame(() => view.setTimeout(() => resolve(view.performance.now()))));
       win.gTabmail.closeTab(tab);
-      done({ open: NaN, script: NaN, click });
-    })().catch((e) => done({ open: NaN, script: NaN, click: NaN, error: String(e) + ' ' + trace.join(' | ') }));
+      done({ open: NaN, script: NaN, click, final: final - clicked });
+    })().catch((e) => done({ open: NaN, script: NaN, click: NaN, final: NaN, error: String(e) + ' ' + trace.join(' | ') }));
   `, [tb.addonId, options.address ?? '', options.typingMs ?? 0]);
   if (run.error !== undefined) throw new Error(`Thunderbird popup page: ${run.error}`);
   return run;

@@ -31,7 +31,14 @@ const CONFIG = `<?xml version="1.0" encoding="UTF-8"?>
 
 export interface ThunderbirdRow { readonly rtt: number; readonly first: number; readonly warm: Stats; readonly found: string }
 /** The add-on in Thunderbird: click → settings on screen, first lookup in a new popup page (preconnect) and warm. */
-export interface AddonInThunderbird { readonly rtt: number; readonly first: Stats; readonly warm: Stats }
+export interface AddonInThunderbird {
+  readonly rtt: number;
+  readonly first: Stats;
+  readonly warm: Stats;
+  /** Click → the verdict on screen (the server probe included: Thunderbird has sockets). */
+  readonly firstFinal: Stats;
+  readonly warmFinal: Stats;
+}
 export type ThunderbirdFigures =
   | { ok: true; rows: ThunderbirdRow[]; addon: AddonInThunderbird[]; popup: PopupOpen }
   | { ok: false; why: string };
@@ -63,15 +70,16 @@ async function addonFigures(tb: RunningThunderbird, net: BenchNetwork, rtts: rea
   for (const rtt of rtts) {
     net.setRtt(rtt);
     const typingMs = 300 + 4 * rtt;
-    const click = async (drop: boolean): Promise<number> => {
+    const click = async (drop: boolean) => {
       await clearAddonCache(tb);
       if (drop) net.dropConnections();
-      return (await openPopupPage(tb, { address: ADDRESS, typingMs: drop ? typingMs : 0 })).click;
+      return openPopupPage(tb, { address: ADDRESS, typingMs: drop ? typingMs : 0 });
     };
     await click(false); // warm-up
     const warm = await repeat(BROWSER_RUNS, () => click(false));
     const first = await repeat(BROWSER_RUNS, () => click(true));
-    addon.push({ rtt, first: stats(first), warm: stats(warm) });
+    const of = (runs: readonly { click: number; final: number }[], pick: 'click' | 'final') => stats(runs.map((r) => r[pick]));
+    addon.push({ rtt, first: of(first, 'click'), warm: of(warm, 'click'), firstFinal: of(first, 'final'), warmFinal: of(warm, 'final') });
   }
   net.setRtt(50);
   await openPopupPage(tb, { address: ADDRESS }); // leaves a result for the popup to show

@@ -12,6 +12,9 @@ async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']
 }
 
 export const discover = (address: string, fresh = false) => ask({ type: 'discover', address, fresh });
+/** The settings as soon as the SRV answers are in; `discoverFinal` then gives the verdict (docs/performance.md#two-phases). */
+export const discoverSettings = (address: string) => ask({ type: 'discoverSettings', address });
+export const discoverFinal = (lookup: number) => ask({ type: 'discoverFinal', lookup });
 /** Read straight from storage.local: no round trip to a background that may first have to wake up. */
 export async function lastResult(): Promise<LastLookup | null> {
   const stored = (await api.storage.local.get(LAST_KEY))[LAST_KEY] as Partial<LastLookup> | undefined;

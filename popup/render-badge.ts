@@ -2,16 +2,19 @@
 import type { Discovery } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
 
-export function renderBadge(target: HTMLElement, discovery: Discovery): void {
+/** `checking`: the settings before the verdict (docs/performance.md#two-phases) — their TLS and DNSSEC facts, no level. */
+export function renderBadge(target: HTMLElement, discovery: Discovery, checking = false): void {
   const { level, reasons } = discovery.badge;
   // The level heads the result: screen-reader users reach it by heading, under the page's h1.
   const heading = document.createElement('h2');
-  heading.className = `badge badge-${level}`;
-  heading.textContent = t(`badgeLevel_${level}`);
+  heading.className = `badge badge-${checking ? 'checking' : level}`;
+  heading.textContent = t(checking ? 'badgeChecking' : `badgeLevel_${level}`);
   const list = document.createElement('ul');
   list.className = 'reasons';
-  // DNSSEC and the transport checks have their own rows; listing them here too would say it twice.
-  for (const reason of reasons.filter((r) => !/^(dnssec|mta-sts|tls-rpt|dane)-/.test(r))) {
+  // DNSSEC and the transport checks have their own rows; listing them here too would say it twice. Before the
+  // verdict only the TLS facts are sure (RFC 8314 §5.1): whether a server is vouched for waits for the probe and TLSA.
+  const shown = checking ? reasons.filter((r) => r === 'all-implicit-tls' || r.endsWith('-starttls')) : reasons;
+  for (const reason of shown.filter((r) => !/^(dnssec|mta-sts|tls-rpt|dane)-/.test(r))) {
     const item = document.createElement('li');
     item.textContent = reasonText(reason);
     list.append(item);

@@ -10,6 +10,8 @@ export interface RenderOptions {
   readonly usable: boolean;
   /** `what` names the value for the announcement ("Server imap.example.com"). */
   readonly copy: (text: string, what: string, button: HTMLButtonElement) => void;
+  /** Before the verdict (docs/performance.md#two-phases): nothing is said about what vouches for the servers yet. */
+  readonly checking?: boolean;
 }
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
@@ -65,7 +67,7 @@ function settingTable(side: 'incoming' | 'outgoing', setting: Setting | null, di
     row.append(cell, action);
     body.append(row);
   }
-  body.append(...probeRows(setting));
+  if (options.checking !== true) body.append(...probeRows(setting));
   table.append(body);
   return table;
 }

@@ -1,5 +1,7 @@
 // The one typed protocol between the popup/options pages and the background (docs/architecture.md#conventions).
-import type { AccountReason, AddressReason, Badge, BadgeLevel, Discovery, ServerRef, ShownAccount, WeaknessReason } from './core/index.ts';
+import type {
+  AccountReason, AddressReason, Badge, BadgeLevel, Discovery, Pending, ServerRef, ShownAccount, WeaknessReason,
+} from './core/index.ts';
 
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */
 export const SETTINGS_KEY = 'settings';
@@ -9,6 +11,12 @@ export const LAST_KEY = 'last';
 
 export type Request =
   | { readonly type: 'discover'; readonly address: string; readonly fresh?: boolean }
+  /**
+   * The same lookup in two answers (docs/performance.md#two-phases): this one as soon as the SRV answers have chosen the
+   * settings, `discoverFinal` with the verdict. One lookup: the final is the one `discover` would have given.
+   */
+  | { readonly type: 'discoverSettings'; readonly address: string; readonly fresh?: boolean }
+  | { readonly type: 'discoverFinal'; readonly lookup: number }
   | { readonly type: 'defaultAddress' }
   | { readonly type: 'clearCache' }
   | { readonly type: 'capabilities' }
@@ -49,8 +57,19 @@ export type DiscoverResponse =
   | { readonly ok: true; readonly discovery: Discovery }
   | { readonly ok: false; readonly reason: AddressReason };
 
+/**
+ * The first answer of a two-phase lookup. `final: false` carries the settings only: it vouches for nothing, and
+ * nothing may be created, moved or called verified from it (RFC 6186 §6) — the verdict comes with `discoverFinal`.
+ */
+export type SettingsResponse =
+  | { readonly final: true; readonly response: DiscoverResponse }
+  | { readonly final: false; readonly discovery: Discovery; readonly pending: readonly Pending[]; readonly lookup: number };
+
 export interface ResponseFor {
   discover: DiscoverResponse;
+  discoverSettings: SettingsResponse;
+  /** null: no such lookup in flight (the background restarted): ask `discover` again. */
+  discoverFinal: DiscoverResponse | null;
   /** Thunderbird's default identity's address, when there is one. */
   defaultAddress: string | null;
   clearCache: { readonly cleared: number };
@@ -102,8 +121,10 @@ export const isCreateProgress = (value: unknown): value is CreateProgress =>
   && typeof (value as { progress?: { username?: unknown } }).progress?.username === 'string';
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate',
-    'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && [
+    'discover', 'discoverSettings', 'discoverFinal', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate',
+    'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect',
+  ].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

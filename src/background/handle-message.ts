@@ -6,6 +6,7 @@ import {
 } from '../core/index.ts';
 import {
   LAST_KEY, LAST_VERSION, type AccountReport, type CreateStep, type DiscoverResponse, type LastLookup, type Request, type ResponseFor,
+  type SettingsResponse,
 } from '../protocol.ts';
 import type { AccountsExperiment, ExistingAccount } from './accounts-experiment.ts';
 import { parseUrl } from '../parse-url.ts';
@@ -30,6 +31,9 @@ export const LOGIN_CHECK_MS = 20_000;
 
 /** How long the account list leaves a domain that published nothing before asking it again. */
 export const EMPTY_DOMAIN_RECHECK_MS = 5 * 60_000;
+
+/** How long a finished lookup's verdict waits for its `discoverFinal` (a popup closed in between never asks). */
+export const FINAL_KEPT_MS = 60_000;
 
 export type Handler = <R extends Request>(request: R) => Promise<ResponseFor[R['type']]>;
 
@@ -73,20 +77,49 @@ export function createHandler(deps: Deps): Handler {
       fromCache: discovery?.fromCache ?? false,
     };
   };
+  /** Looks the address up, keeps the verdict as the last lookup and shows its badge; `early` gets the settings first. */
+  const discoverAndKeep = async (input: string, fresh: boolean, early?: DiscoveryOptions['onSettings']): Promise<DiscoverResponse> => {
+    const parsed = parseAddress(input, platform);
+    let response: DiscoverResponse;
+    if (!parsed.ok) {
+      response = { ok: false, reason: parsed.reason };
+    } else {
+      const given = await options();
+      const asked = early === undefined ? given : { ...given, onSettings: early };
+      const discovery = fresh ? await discover(parsed.value, asked, platform) : await discoverWithCache(parsed.value, asked, platform);
+      response = { ok: true, discovery };
+    }
+    const last: LastLookup = { version: LAST_VERSION, input, response };
+    await platform.storage.set(LAST_KEY, last);
+    await deps.showBadge(response);
+    return response;
+  };
+  /** Verdicts of two-phase lookups whose first answer has gone out, until their `discoverFinal` (src/protocol.ts). */
+  const finals = new Map<number, Promise<DiscoverResponse>>();
+  let nextLookup = 1;
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
-    discover: async ({ address: input, fresh }) => {
-      const parsed = parseAddress(input, platform);
-      let response: DiscoverResponse;
-      if (!parsed.ok) {
-        response = { ok: false, reason: parsed.reason };
-      } else {
-        const discovery = fresh === true ? await discover(parsed.value, await options(), platform) : await lookUp(parsed.value);
-        response = { ok: true, discovery };
-      }
-      const last: LastLookup = { version: LAST_VERSION, input, response };
-      await platform.storage.set(LAST_KEY, last);
-      await deps.showBadge(response);
-      return response;
+    discover: ({ address: input, fresh }) => discoverAndKeep(input, fresh === true),
+    // Two answers, one lookup: the settings when the SRV answers are in, the verdict (the same as `discover`) after.
+    discoverSettings: async ({ address: input, fresh }): Promise<SettingsResponse> => {
+      let early: ((settings: Omit<Extract<SettingsResponse, { final: false }>, 'final' | 'lookup'>) => void) | undefined;
+      const settings = new Promise<Parameters<NonNullable<typeof early>>[0]>((resolve) => (early = resolve));
+      // The rest of the lookup (TLSA, the probes) resumes in the next task, once this answer has gone out to the popup.
+      const final = discoverAndKeep(input, fresh === true, (discovery, pending) => {
+        early?.({ discovery, pending });
+        return new Promise((resume) => setTimeout(resume, 0));
+      });
+      const first = await Promise.race([final.then((response) => ({ response })), settings]);
+      if ('response' in first) return { final: true, response: first.response };
+      const lookup = nextLookup++;
+      finals.set(lookup, final);
+      // A bug in the rest of the lookup reaches the popup through discoverFinal; unasked, it is dropped with the entry.
+      void final.catch(() => undefined).finally(() => setTimeout(() => finals.delete(lookup), FINAL_KEPT_MS));
+      return { final: false, ...first, lookup };
+    },
+    discoverFinal: async ({ lookup }) => {
+      const final = finals.get(lookup);
+      finals.delete(lookup);
+      return final ?? null;
     },
     defaultAddress: () => deps.defaultAddress(),
     capabilities: async () => ({ createAccounts: deps.accounts !== null }),

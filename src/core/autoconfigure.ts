@@ -22,7 +22,16 @@ export interface DiscoveryOptions extends DohOptions {
   readonly probe?: boolean;
   /** The time limit of one server's probe; defaults to `timeoutMs`. */
   readonly probeTimeoutMs?: number;
+  /**
+   * Called once, when the SRV answers have chosen the settings and something is still to come (TLSA, MTA-STS,
+   * TLS-RPT, the probes): the popup shows the settings then. The result is not the verdict and vouches for nothing.
+   * The rest of the lookup waits for the promise it returns (the caller's first answer goes out first).
+   */
+  readonly onSettings?: (early: Discovery, pending: readonly Pending[]) => void | Promise<void>;
 }
+
+/** What a discovery still checks after the SRV answers (docs/performance.md#two-phases). */
+export type Pending = 'mta-sts' | 'tls-rpt' | 'dane' | 'probe';
 
 /** From an address to settings, what vouches for them and the badge; `previous`: the result a re-lookup refreshes. */
 export async function autoconfigure(
@@ -38,15 +47,19 @@ export async function autoconfigure(
   const counted: Platform = { ...platform, fetch: (url, init) => { queries++; return platform.fetch(url, init); } };
   const timing = (): Discovery['timing'] => ({ elapsedMs: platform.now() - started, queries });
 
-  // The transport checks' TXT and MX queries leave together with the SRV queries.
+  // The transport checks' TXT and MX queries leave together with the SRV queries, just after them: the settings wait
+  // for the SRV answers only, and theirs are the first in line.
+  const srv = querySrv(address, options.only, options, counted);
   const checks = options.transport === true && options.only === undefined ? startTransportChecks(address.domain, options, counted) : null;
-  const fresh = chooseSettings(address, await querySrv(address, options.only, options, counted), platform.random, options.only);
+  const fresh = chooseSettings(address, await srv, platform.random, options.only);
   const choice = previous !== undefined && options.only !== undefined ? mergeRelookup(fresh, previous, options.only) : fresh;
   if (choice.error !== null) return verdict(choice, checks === null ? null : await checks.finish([]), null, timing());
 
   // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
   const targets = daneTargets(choice);
   const probing = options.probe === true && platform.connect !== undefined;
+  const pending: Pending[] = [...(checks === null ? [] : ['mta-sts', 'tls-rpt', 'dane'] as const), ...(probing ? ['probe'] as const : [])];
+  if (options.onSettings !== undefined && pending.length > 0) await options.onSettings(verdict(choice, null, null, timing()), pending);
   const [transport, tlsa, raws, aliases] = await Promise.all([
     checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.

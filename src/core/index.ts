@@ -5,7 +5,7 @@ export { badgeFor, type Badge, type BadgeLevel } from './verdict/badge.ts';
 export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts';
 export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
 /** The one pipeline; `discover` is its former name, kept for the background and the bench. */
-export { autoconfigure, autoconfigure as discover, type DiscoveryOptions } from './autoconfigure.ts';
+export { autoconfigure, autoconfigure as discover, type DiscoveryOptions, type Pending } from './autoconfigure.ts';
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';

@@ -1,10 +1,12 @@
 // The background's request handlers with the boundary faked: DoH (zone fake), storage (memory) and
 // the Thunderbird Experiment (a recording fake). Decisions are the core's; this checks the wiring.
+import { Buffer } from 'node:buffer';
+import * as packet from 'dns-packet';
 import { describe, expect, test, vi } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
 import { createHandler } from '../../src/background/handle-message.ts';
-import type { ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
-import { srv, testPlatform, zoneResolver, type FakeRecord } from '../support/fake-resolver.ts';
+import type { Discovery, Fetch, ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
+import { srv, testPlatform, zoneResolver, type FakeCall, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
 import type { CreateStep } from '../../src/protocol.ts';
 
@@ -353,5 +355,131 @@ describe('preconnect', () => {
     expect(resolver.calls.map((c) => [c.url.split('?')[0], c.name, c.type])).toEqual([['https://resolver.example/dns-query', 'localhost', 'A']]);
     // Nothing a later lookup could mistake for a result of its own.
     expect([...storage.data.keys()]).toEqual([]);
+  });
+});
+
+describe('two-phase lookup: settings first, the verdict after (docs/performance.md#two-phases)', () => {
+  /** ZONE with what the full checks ask for: MTA-STS and TLS-RPT records, TLSA for the chosen servers. */
+  const FULL: FakeRecord[] = [
+    ...ZONE,
+    { name: `_smtp._tls.${D}`, type: 'TXT', data: ['v=TLSRPTv1; rua=mailto:tls@example.test'] },
+    { name: `_993._tcp.imap.${D}`, type: 'TLSA', data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 1) } },
+  ];
+  /** The zone's resolver, with every answer but SRV held until `release()`: phase 1 can only come from the SRV answers. */
+  function holding() {
+    const resolver = zoneResolver(FULL);
+    const held: (() => void)[] = [];
+    /** The type of every query in the order it was sent (held or not). */
+    const sent: string[] = [];
+    let released = false;
+    const fetch: Fetch = async (url, request) => {
+      const type = packet.decode(Buffer.from(new URL(url).searchParams.get('dns') ?? '', 'base64url')).questions?.[0]?.type;
+      sent.push(type ?? '');
+      if (type !== 'SRV' && !released) await new Promise<void>((resolve) => held.push(resolve));
+      return resolver.fetch(url, request);
+    };
+    const release = (): void => {
+      released = true;
+      for (const go of held.splice(0)) go();
+    };
+    return { fetch, release, calls: resolver.calls, held, sent };
+  }
+  function handlerOver(fetch: Fetch) {
+    const storage = memoryStorage();
+    const badges: string[] = [];
+    const handle = createHandler({
+      platform: testPlatform(fetch, { storage }) as Parameters<typeof createHandler>[0]['platform'],
+      settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: false, timeoutMs: 2000 }),
+      allKeys: async () => [...storage.data.keys()],
+      showBadge: async (r) => void badges.push(r.ok ? r.discovery.badge.level : 'none'),
+      showLevel: async () => undefined,
+      defaultAddress: async () => null,
+      accounts: null,
+    });
+    return { handle, storage, badges };
+  }
+  const withoutTiming = ({ timing: _, ...rest }: Discovery) => rest;
+
+  test('the settings arrive while TLSA, MTA-STS and TLS-RPT are still unanswered; the verdict comes with discoverFinal', async () => {
+    const net = holding();
+    const { handle, storage, badges } = handlerOver(net.fetch);
+    const first = await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    if (first.final) throw new Error('expected the settings before the verdict');
+    expect(net.held.length).toBeGreaterThan(0);
+    expect(first.pending).toEqual(['mta-sts', 'tls-rpt', 'dane']);
+    expect(first.discovery).toMatchObject({
+      status: 'found', transport: null, incoming: { hostname: `imap.${D}`, port: 993 }, outgoing: { hostname: `smtp.${D}`, port: 465 },
+    });
+    // Nothing of it is kept or shown as the lookup's result: no last lookup, no toolbar badge yet.
+    expect(storage.data.has('last')).toBe(false);
+    expect(badges).toEqual([]);
+    const final = handle({ type: 'discoverFinal', lookup: first.lookup });
+    net.release();
+    const response = await final;
+    if (response === null || !response.ok) throw new Error('expected the verdict');
+    expect(response.discovery.transport).not.toBeNull();
+    expect(response.discovery.badge.reasons).toContain('tls-rpt-on');
+    expect(badges).toEqual([response.discovery.badge.level]);
+    expect(storage.data.get('last')).toMatchObject({ input: `alice@${D}`, response });
+    // Asked once: a second discoverFinal for the same lookup knows nothing (the popup then asks discover).
+    expect(await handle({ type: 'discoverFinal', lookup: first.lookup })).toBeNull();
+  });
+
+  test('the verdict equals the single-answer discover of the same zone, from one lookup: no query asked twice', async () => {
+    const single = zoneResolver(FULL);
+    const today = await handlerOver(single.fetch).handle({ type: 'discover', address: `alice@${D}` });
+    const net = holding();
+    const { handle } = handlerOver(net.fetch);
+    const first = await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    if (first.final) throw new Error('expected the settings before the verdict');
+    net.release();
+    const final = await handle({ type: 'discoverFinal', lookup: first.lookup });
+    if (!today.ok || final === null || !final.ok) throw new Error('expected both to find settings');
+    expect(withoutTiming(final.discovery)).toEqual(withoutTiming(today.discovery));
+    expect(final.discovery.timing.queries).toBe(today.discovery.timing.queries);
+    const asked = (calls: FakeCall[]) => calls.map((c) => `${c.name} ${c.type}`).sort();
+    expect(asked(net.calls)).toEqual(asked(single.calls));
+  });
+
+  test('the settings answer vouches for nothing a probe or DANE would decide: no probe, no transport, no alias reason', async () => {
+    const net = holding();
+    const first = await handlerOver(net.fetch).handle({ type: 'discoverSettings', address: `alice@${D}` });
+    net.release();
+    if (first.final) throw new Error('expected the settings before the verdict');
+    for (const side of [first.discovery.incoming, first.discovery.outgoing]) expect(side?.probe).toBeNull();
+    expect(first.discovery.badge.reasons.filter((r) => /^(mta-sts|tls-rpt|dane)-|-target-alias$/.test(r))).toEqual([]);
+  });
+
+  test('the SRV queries are sent before the transport checks\' TXT and MX queries: the settings wait on no other query', async () => {
+    const net = holding();
+    const { handle } = handlerOver(net.fetch);
+    await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    net.release();
+    expect(net.sent.slice(0, 6)).toEqual(Array(6).fill('SRV'));
+    expect(net.sent.slice(6, 9).sort()).toEqual(['MX', 'TXT', 'TXT']);
+  });
+
+  test('the settings answer goes out before the TLSA queries are sent (the rest waits for the next task)', async () => {
+    const net = holding();
+    const { handle } = handlerOver(net.fetch);
+    const first = await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    const sentBeforeAnswer = [...net.sent];
+    net.release();
+    if (first.final) throw new Error('expected the settings before the verdict');
+    expect(sentBeforeAnswer).not.toContain('TLSA');
+    const final = await handle({ type: 'discoverFinal', lookup: first.lookup });
+    expect(final?.ok && final.discovery.transport?.dane.length).toBeGreaterThan(0);
+  });
+
+  test('a lookup with nothing left to check (a cached result, a refused address) answers once, final', async () => {
+    const net = holding();
+    net.release();
+    const { handle } = handlerOver(net.fetch);
+    expect(await handle({ type: 'discoverSettings', address: 'not an address' })).toMatchObject({ final: true, response: { ok: false } });
+    const first = await handle({ type: 'discoverSettings', address: `alice@${D}` });
+    if (first.final) throw new Error('the first lookup has checks left');
+    await handle({ type: 'discoverFinal', lookup: first.lookup });
+    const cached = await handle({ type: 'discoverSettings', address: `bob@${D}` });
+    expect(cached).toMatchObject({ final: true, response: { ok: true, discovery: { fromCache: true, address: `bob@${D}` } } });
   });
 });

@@ -511,3 +511,54 @@ describe('Chromium in Japanese', () => {
     }
   });
 });
+
+describe('Chromium: the settings before the verdict (the verdict held at the message boundary)', () => {
+  test('settings show while the checks run; copy, the confirmation, Create and "vouched for" wait for the verdict', async () => {
+    const extension = await launchWithExtension({ trust });
+    try {
+      await useTestResolver(extension);
+      const page = await extension.context.newPage();
+      // The real background answers; only its verdict (discoverFinal) is held until the test lets it through, and the
+      // page is told it may create accounts (as in Thunderbird), so a Create button could show.
+      await page.addInitScript(() => {
+        const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        Object.assign(window, { releaseFinal: () => release() });
+        for (const api of [scope.browser, scope.chrome]) {
+          if (api?.runtime === undefined) continue;
+          const original = api.runtime.sendMessage.bind(api.runtime);
+          Object.assign(api.runtime, {
+            sendMessage: (message: { type: string }, ...rest: unknown[]) => {
+              if (message.type === 'capabilities') return Promise.resolve({ createAccounts: true });
+              if (message.type === 'listAccounts') return Promise.resolve({ accounts: [] });
+              return message.type === 'discoverFinal' ? held.then(() => original(message, ...rest)) : original(message, ...rest);
+            },
+          });
+        }
+      });
+      await page.goto(extension.url('popup/popup.html'));
+      await page.fill('#address', 'alice@example.test');
+      await page.click('#go');
+      await page.waitForSelector('#settings table.settings', { timeout: 5000 });
+      const status = /^Settings for example\.test found in \d+ ms; still checking: MTA-STS, TLS-RPT, DANE\.$/;
+      expect(await page.textContent('#status')).toMatch(status);
+      expect(await page.textContent('#settings')).toContain('imap.example.test');
+      expect(await page.textContent('#settings')).not.toContain('Vouched for');
+      expect(await page.textContent('#badge .badge')).toBe('Checking the servers…');
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(true);
+      expect(await page.isHidden('#confirm')).toBe(true);
+      expect(await page.isHidden('#create')).toBe(true);
+      expect(await page.getAttribute('#result', 'aria-busy')).toBe('true');
+      await page.evaluate(() => (window as unknown as { releaseFinal: () => void }).releaseFinal());
+      await page.waitForFunction(() => !document.getElementById('result')?.hasAttribute('aria-busy'));
+      expect(await page.textContent('#badge .badge')).toBe('Secure: TLS from the first byte, both ways');
+      expect(await page.textContent('#settings')).toContain('Vouched for');
+      expect(await page.textContent('#transport')).toContain('MTA-STS');
+      expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(false);
+      expect(await page.isHidden('#create')).toBe(false);
+    } finally {
+      await extension.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import type { ProbeRow } from './probe.ts';
 import { PORTS } from '../test/support/probe-servers.ts';
 import type { ThunderbirdFigures } from './thunderbird-figures.ts';
 import { RUNS, type Stats } from './timing.ts';
+import { wrapProse } from './wrap-prose.ts';
 
 export interface Report {
   readonly nodeRows: readonly NodeRow[];
@@ -140,7 +141,7 @@ export function render(r: Report): string {
     ...notes(r),
     '',
   ];
-  return lines.join('\n');
+  return wrapProse(lines.join('\n'));
 }
 
 /** One step of a run at `ms` after its start, with what it is over `trips` round trips. */

@@ -18,16 +18,20 @@ export interface TlsFacts {
 }
 
 /** Why a connection could not be made or went away: a closed set, shown to the user by reason code. */
-export type ConnectionFailure = 'connect-refused' | 'connect-timeout' | 'connect-reset' | 'tls-handshake-failed' | 'line-too-long' | 'closed';
+export type ConnectionFailure =
+  'connect-refused' | 'connect-timeout' | 'connect-reset' | 'tls-handshake-failed' | 'line-too-long' | 'closed';
 
-export type LineResult = { readonly ok: true; readonly line: string } | { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string };
+export type LineResult =
+  { readonly ok: true; readonly line: string } | { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string };
 
 export interface ProbeConnection {
   /** The next line without its CRLF; a line over `maxLineOctets` (given to connect) is 'line-too-long'. */
   readLine(): Promise<LineResult>;
   writeLine(line: string): Promise<void>;
   /** Upgrade a plain connection after the protocol's STARTTLS/STLS was accepted; SNI is the host connected to. */
-  startTls(): Promise<{ readonly ok: true; readonly tls: TlsFacts } | { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string }>;
+  startTls(): Promise<
+    { readonly ok: true; readonly tls: TlsFacts } | { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string }
+  >;
   close(): void;
 }
 

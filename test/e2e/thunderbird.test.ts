@@ -29,7 +29,8 @@ describe('Thunderbird', () => {
     const addon = await tb.marionette.executeAsync<{ active: boolean; version: string; type: string } | null>(`
       const [id, done] = arguments;
       const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
-      AddonManager.getAddonByID(id).then((a) => done(a && { active: a.isActive, version: a.version, type: a.type }), (e) => done(String(e)));
+      AddonManager.getAddonByID(id).then(
+        (a) => done(a && { active: a.isActive, version: a.version, type: a.type }), (e) => done(String(e)));
     `, [tb.addonId]);
     expect(addon).toEqual({ active: true, version: '0.1.0', type: 'extension' });
   });
@@ -60,19 +61,23 @@ describe('Thunderbird', () => {
   });
 
   test('options point it at the test resolver; the popup autoconfigures a fixture address and the toolbar badge follows', async () => {
-    const result = await tb.marionette.executeAsync<{ tables: string[]; badge: string; status: string; toolbarBadge?: string; transport?: string }>(`
+    type Shown = { tables: string[]; badge: string; status: string; toolbarBadge?: string; transport?: string };
+    const result = await tb.marionette.executeAsync<Shown>(`
       const [id, doh, done] = arguments;
       ${HELPERS}
       (async () => {
         const options = await openPage(id, 'popup/options.html');
         const d = options.doc;
-        await until(() => d.querySelectorAll('input[name="choice"]').length === 4 && d.getElementById('timeout').value !== '', 'the stored options to load');
+        await until(() => d.querySelectorAll('input[name="choice"]').length === 4 && d.getElementById('timeout').value !== '',
+          'the stored options to load');
         d.getElementById('choice-custom').click();
         d.getElementById('custom-url').value = doh;
         const fallback = d.getElementById('fallback');
         if (fallback.checked) fallback.click();
         d.getElementById('save').click();
-        trace.push('custom-error=' + d.getElementById('custom-error').textContent, 'timeout-error=' + d.getElementById('timeout-error').textContent, 'timeout=' + d.getElementById('timeout').value, 'url=' + d.getElementById('custom-url').value);
+        trace.push('custom-error=' + d.getElementById('custom-error').textContent,
+          'timeout-error=' + d.getElementById('timeout-error').textContent, 'timeout=' + d.getElementById('timeout').value,
+          'url=' + d.getElementById('custom-url').value);
         await until(() => d.getElementById('saved').textContent !== '', 'settings saved');
         options.close();
 
@@ -129,7 +134,9 @@ describe('Thunderbird', () => {
         done({
           type: server.type, hostName: server.hostname, port: server.port, socketType: server.socketType, username: server.username,
           authMethod: server.authMethod, identity: identity.email,
-          ...(smtp ? { smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username } : {}),
+          ...(smtp
+            ? { smtpHost: smtp.hostname, smtpPort: smtp.port, smtpSocketType: outgoing.socketType, smtpUsername: outgoing.username }
+            : {}),
           // As Thunderbird's own dialog (CreateInBackend) leaves them: Sent, Drafts and Templates on the server, mail checked at start-up.
           folders: {
             fcc: identity.fccFolderURI, drafts: identity.draftsFolderURI, templates: identity.templatesFolderURI, server: server.serverURI,
@@ -141,10 +148,14 @@ describe('Thunderbird', () => {
 
     // nsMsgSocketType: 2 = alwaysSTARTTLS, 3 = SSL; nsMsgAuthMethod 3 = passwordCleartext (inside TLS).
     test.each([
-      { address: 'alice@example.test', type: 'imap', host: 'imap.example.test', port: 993, socket: 3, smtpHost: 'smtp.example.test', smtpPort: 465, smtpSocket: 3 },
-      { address: 'carol@pop.test', type: 'pop3', host: 'mail.pop.test', port: 995, socket: 3, smtpHost: 'mail.pop.test', smtpPort: 465, smtpSocket: 3 },
-      { address: 'bob@starttls.test', type: 'imap', host: 'mail.starttls.test', port: 143, socket: 2, smtpHost: 'mail.starttls.test', smtpPort: 587, smtpSocket: 2 },
-    ])('$address becomes a $type account on $host:$port (socket type $socket)', async ({ address, type, host, port, socket, smtpHost, smtpPort, smtpSocket }) => {
+      { address: 'alice@example.test', type: 'imap', host: 'imap.example.test', port: 993, socket: 3,
+        smtpHost: 'smtp.example.test', smtpPort: 465, smtpSocket: 3 },
+      { address: 'carol@pop.test', type: 'pop3', host: 'mail.pop.test', port: 995, socket: 3,
+        smtpHost: 'mail.pop.test', smtpPort: 465, smtpSocket: 3 },
+      { address: 'bob@starttls.test', type: 'imap', host: 'mail.starttls.test', port: 143, socket: 2,
+        smtpHost: 'mail.starttls.test', smtpPort: 587, smtpSocket: 2 },
+    ])('$address becomes a $type account on $host:$port (socket type $socket)', async (expected) => {
+      const { address, type, host, port, socket, smtpHost, smtpPort, smtpSocket } = expected;
       const result = await createThroughPopup(address);
       expect(result.status).toBe(`Account created; username ${address}.`);
       const serverURI = `${type === 'imap' ? 'imap' : 'mailbox'}://${encodeURIComponent(address)}@${host}`;
@@ -217,7 +228,8 @@ describe('Thunderbird', () => {
 
       const savedLogins = () => tb.marionette.executeAsync<string[]>(`
         const [done] = arguments;
-        Services.logins.getAllLogins().then((all) => done(all.filter((l) => l.origin.includes('login.test')).map((l) => l.origin + ' ' + l.username).sort()));
+        Services.logins.getAllLogins().then((all) => done(
+          all.filter((l) => l.origin.includes('login.test')).map((l) => l.origin + ' ' + l.username).sort()));
       `);
 
       /** dovecot's refusals since `from`, per login name: one line per attempt (auth_verbose). */
@@ -278,7 +290,7 @@ describe('Thunderbird', () => {
       }, 90000);
     });
 
-    test('an account made outside the add-on is checked (accounts.onCreated): badge and list show it is weaker than published', async () => {
+    test('an account made outside the add-on is checked (accounts.onCreated): badge and list show it weaker than published', async () => {
       const result = await tb.marionette.executeAsync<{ before: string; after: string; list: string }>(`
         const [id, done] = arguments;
         ${HELPERS}
@@ -301,7 +313,8 @@ describe('Thunderbird', () => {
           const after = await until(async () => { const b = await badge(); return b !== before && b; }, 'the badge to change');
           popup.close();
           const again = await openPage(id, 'popup/popup.html');
-          const list = await until(() => [...again.doc.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('eve@')), 'the account list');
+          const list = await until(() => [...again.doc.querySelectorAll('#account-list li')].map((li) => li.textContent)
+            .find((t) => t.startsWith('eve@')), 'the account list');
           again.close();
           done({ before, after, list });
         })().catch((e) => done({ before: '', after: 'script error: ' + e, list: '' }));
@@ -321,7 +334,8 @@ describe('Thunderbird', () => {
         (async () => {
           const popup = await openPage(id, 'popup/popup.html');
           const d = popup.doc;
-          const item = await until(() => [...d.querySelectorAll('#account-list li')].find((li) => li.textContent.startsWith('eve@') && li.querySelector('button.update')), 'the update offer');
+          const item = await until(() => [...d.querySelectorAll('#account-list li')]
+            .find((li) => li.textContent.startsWith('eve@') && li.querySelector('button.update')), 'the update offer');
           const button = item.querySelector('button.update');
           const offer = button.textContent;
           // The background refuses an update nobody confirmed.
@@ -335,7 +349,8 @@ describe('Thunderbird', () => {
           const confirm = button.textContent;
           button.click();
           // The row's own first line (not the button's) says where the account now points.
-          const after = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('eve@example.test: IMAP imap.example.test:993')), 'the updated account');
+          const after = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent)
+            .find((t) => t.startsWith('eve@example.test: IMAP imap.example.test:993')), 'the updated account');
           popup.close();
           done({ offer, confirm, unconfirmed, after });
         })().catch((e) => done({ offer: 'script error: ' + e, confirm: '', unconfirmed: null, after: '' }));
@@ -343,14 +358,16 @@ describe('Thunderbird', () => {
       expect(result.offer).toBe('Use the published settings: imap.example.test:993 SSL/TLS');
       expect(result.confirm).toBe('Confirm: change the account to imap.example.test:993 SSL/TLS');
       expect(result.unconfirmed).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
-      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)This account: Secure: TLS from the first byte, both ways'
+      expect(result.after).toBe('eve@example.test: IMAP imap.example.test:993 (SSL/TLS)'
+        + 'This account: Secure: TLS from the first byte, both ways'
         + 'What the domain publishes: Secure: TLS from the first byte, both waysThe DNS answers were validated with DNSSEC.'
         + 'Matches what the domain publishes.It fails to connect: look up its servers again');
       expect(await readBack('eve@example.test')).toMatchObject({ type: 'imap', hostName: 'imap.example.test', port: 993, socketType: 3 });
     });
 
-    test('RFC 6186 §6: unsigned answers naming another domain never move an account by two clicks; only trusting exactly them does', async () => {
-      const result = await tb.marionette.executeAsync<{ row: string; disabled: boolean; refused: unknown; stillOwn: boolean; moved: string }>(`
+    test('RFC 6186 §6: unsigned answers naming another domain never move an account by two clicks; only trusting them does', async () => {
+      type Moved = { row: string; disabled: boolean; refused: unknown; stillOwn: boolean; moved: string };
+      const result = await tb.marionette.executeAsync<Moved>(`
         const [id, shownJson, done] = arguments;
         ${HELPERS}
         (async () => {
@@ -373,8 +390,10 @@ describe('Thunderbird', () => {
 
           const popup = await openPage(id, 'popup/popup.html');
           const d = popup.doc;
-          const item = await until(() => [...d.querySelectorAll('#account-list li')].find((li) => li.textContent.startsWith('alice@upd.test')
-            && [...li.querySelectorAll('button')].some((b) => b.textContent.startsWith('Move to these unverified'))), 'the unverified offer');
+          const item = await until(() => [...d.querySelectorAll('#account-list li')]
+            .find((li) => li.textContent.startsWith('alice@upd.test')
+              && [...li.querySelectorAll('button')].some((b) => b.textContent.startsWith('Move to these unverified'))),
+            'the unverified offer');
           const row = item.textContent;
           const button = [...item.querySelectorAll('button')].find((b) => b.textContent.startsWith('Move to these unverified'));
           const disabled = button.disabled;
@@ -393,7 +412,8 @@ describe('Thunderbird', () => {
           item.querySelector('input.update-trust').click();
           button.click();
           button.click();
-          const moved = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent).find((t) => t.startsWith('alice@upd.test: IMAP imap.attacker.test:993')), 'the moved account');
+          const moved = await until(() => [...d.querySelectorAll('#account-list li')].map((li) => li.textContent)
+            .find((t) => t.startsWith('alice@upd.test: IMAP imap.attacker.test:993')), 'the moved account');
           popup.close();
           done({ row, disabled, refused, stillOwn, moved });
         })().catch((e) => done({ row: 'script error: ' + e, disabled: false, refused: null, stillOwn: false, moved: '' }));
@@ -407,11 +427,14 @@ describe('Thunderbird', () => {
       expect(result.refused).toEqual({ ok: false, reason: 'account-unverified' });
       expect(result.stillOwn).toBe(true);
       expect(result.moved).toContain('alice@upd.test: IMAP imap.attacker.test:993 (SSL/TLS)');
-      expect(await readBack('alice@upd.test')).toMatchObject({ hostName: 'imap.attacker.test', port: 993, socketType: 3, smtpHost: 'smtp.attacker.test', smtpPort: 465, smtpSocketType: 3 });
+      expect(await readBack('alice@upd.test')).toMatchObject({
+        hostName: 'imap.attacker.test', port: 993, socketType: 3, smtpHost: 'smtp.attacker.test', smtpPort: 465, smtpSocketType: 3,
+      });
     });
 
-    test('RFC 6186 §6: the trust tick belongs to what was shown — typing another address clears it, and a changed answer is refused', async () => {
-      const result = await tb.marionette.executeAsync<{ enabled: boolean; tickAfterEdit: boolean; createHidden: boolean; badgeAfterEdit: number; changed: unknown }>(`
+    test('RFC 6186 §6: the trust tick belongs to what was shown — another address clears it, a changed answer is refused', async () => {
+      type Ticked = { enabled: boolean; tickAfterEdit: boolean; createHidden: boolean; badgeAfterEdit: number; changed: unknown };
+      const result = await tb.marionette.executeAsync<Ticked>(`
         const [id, shown, done] = arguments;
         ${HELPERS}
         (async () => {
@@ -420,7 +443,8 @@ describe('Thunderbird', () => {
           await until(() => p.getElementById('go').textContent !== '', 'the popup to localise');
           p.getElementById('address').value = 'grace@outside.test';
           p.getElementById('go').click();
-          await until(() => p.getElementById('status').textContent.includes('outside.test') && !p.getElementById('create').hidden, 'the result');
+          await until(() => p.getElementById('status').textContent.includes('outside.test') && !p.getElementById('create').hidden,
+            'the result');
           p.getElementById('trust').click();
           const enabled = !p.getElementById('create-account').disabled;
           const input = p.getElementById('address');
@@ -439,13 +463,20 @@ describe('Thunderbird', () => {
           const changed = JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(request)));
           popup.close();
           done({ enabled, tickAfterEdit, createHidden, badgeAfterEdit, changed });
-        })().catch((e) => done({ enabled: false, tickAfterEdit: true, createHidden: false, badgeAfterEdit: -1, changed: 'script error: ' + e }));
-      `, [tb.addonId, JSON.stringify({ ...FRANK_SHOWN, address: 'grace@outside.test', incoming: { ...FRANK_SHOWN.incoming, hostname: 'imap.attacker.test' } })]);
-      expect(result).toEqual({ enabled: true, tickAfterEdit: false, createHidden: true, badgeAfterEdit: 0, changed: { ok: false, reason: 'account-settings-changed' } });
+        })().catch((e) => done({
+          enabled: false, tickAfterEdit: true, createHidden: false, badgeAfterEdit: -1, changed: 'script error: ' + e,
+        }));
+      `, [tb.addonId, JSON.stringify({
+        ...FRANK_SHOWN, address: 'grace@outside.test', incoming: { ...FRANK_SHOWN.incoming, hostname: 'imap.attacker.test' },
+      })]);
+      expect(result).toEqual({
+        enabled: true, tickAfterEdit: false, createHidden: true, badgeAfterEdit: 0,
+        changed: { ok: false, reason: 'account-settings-changed' },
+      });
       expect(await readBack('grace@outside.test')).toBeNull();
     });
 
-    test('OAuth2: a host Thunderbird knows for OAuth2 gets OAuth2 from the popup too, and a typed password is not tried on it', async () => {
+    test('OAuth2: a host Thunderbird knows for OAuth2 gets OAuth2 from the popup too; a typed password is not tried on it', async () => {
       const result = await createThroughPopup('dan@oauth.test', true, 'not a password for Google');
       expect(result.status).toBe('Account created; username dan@oauth.test.');
       expect(result.steps.some((text) => text.startsWith('Trying'))).toBe(false);

@@ -290,6 +290,11 @@ function notes(r: Report): string[] {
       + 'cached result straight from storage.local, before it sends any message (a message sent first delays the read), and waits on '
       + 'nothing else.');
   }
+  for (const b of r.bundles) {
+    if (b.limit === null || (b.min <= b.limit.min && b.gz <= b.limit.gz)) continue;
+    const where = b.parts.slice(0, 8).map((p) => `${p.source} ${kb(p.bytes)}`).join(', ');
+    out.push(`- The ${b.name} bundle misses ${kb(b.limit.min)}: ${kb(b.min)}, of which ${where} (minified bytes by source).`);
+  }
   return out;
 }
 

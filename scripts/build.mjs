@@ -1,5 +1,5 @@
 // The one build script: an esbuild entry map by context (docs/architecture.md). `--watch` rebuilds on change.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -33,8 +33,11 @@ for (const experiment of ['accounts', 'probe', 'setup', 'shared']) {
   cpSync(`src/experiments/${experiment}`, `dist/experiments/${experiment}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
 }
 
+// dist/meta.json: which source put how many bytes in each bundle (bench/bundle-sizes.ts says where a budget goes).
+const outputs = {};
 for (const options of contexts) {
-  const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', ...options };
+  const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', metafile: !watch, ...options };
   if (watch) await (await esbuild.context(config)).watch();
-  else await esbuild.build(config);
+  else Object.assign(outputs, (await esbuild.build(config)).metafile.outputs);
 }
+if (!watch) writeFileSync('dist/meta.json', JSON.stringify({ outputs }));

@@ -1,5 +1,5 @@
 // The server probe's added wall time (docs/performance.md): warm discovery with transport checks, with and without
-// probing both servers (dovecot IMAPS and the Node submission server), DoH and mail servers behind delaying proxies.
+// probing both servers (dovecot IMAPS and postfix submission), DoH and mail servers behind delaying proxies.
 // Run: node bench/run.mjs bench/probe.ts
 import { execFileSync } from 'node:child_process';
 import { createNodePlatform } from '../src/cli/platform.ts';

@@ -1,6 +1,6 @@
 // The servers of the probe cases (test/resolver/zones/probe.test.zone, hosted-probe.test.unsigned.zone): Debian's
-// dovecot for IMAP and POP3 (implicit TLS and STARTTLS), a Node submission server, and hostile Node servers, all on
-// 127.0.0.1 with certificates from the test CA chosen by SNI (RFC 6066 §3).
+// dovecot for IMAP and POP3 (implicit TLS and STARTTLS), Debian's postfix for submission, and hostile Node servers, all
+// on 127.0.0.1 with certificates from the test CA chosen by SNI (RFC 6066 §3).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { issue, type KeyPair } from './certificates.ts';
 import { startHostileServer, type HostileServer, type Hostility } from './hostile-mail-server.ts';
 import { runDovecot, type ImapServer } from './imap-server.ts';
-import { startSubmissionServer, type SubmissionServer } from './submission-server.ts';
+import { startPostfix, type PostfixServer } from './postfix.ts';
 
 export const PORTS = {
   imaps: 11993, imap: 11143, pop3s: 11995, pop3: 11110, submissions: 11465, submission: 11587, noStarttls: 11588,
@@ -45,7 +45,8 @@ function certificates(stateDir: string): Map<string, KeyPair> {
 
 export interface ProbeServers {
   readonly dovecotLog: () => string;
-  readonly transcript: readonly string[];
+  /** postfix's log: one "disconnect from" line per session, with the commands it received. */
+  readonly postfixLog: () => string;
   readonly stop: () => Promise<void>;
 }
 
@@ -62,7 +63,7 @@ export async function startProbeServers(stateDir: string, { host = '127.0.0.1', 
   const dovecot = await startDovecot(certs, fallback, host);
   const stops: (() => Promise<void>)[] = [dovecot.stop];
   try {
-    const submission: SubmissionServer = await startSubmissionServer(sni('smtp.good.probe.test'), {
+    const submission: PostfixServer = await startPostfix(certs, certs.get('smtp.good.probe.test')!, {
       implicit: PORTS.submissions, starttls: PORTS.submission, noStarttls: PORTS.noStarttls,
     }, host);
     stops.push(submission.stop);
@@ -71,7 +72,7 @@ export async function startProbeServers(stateDir: string, { host = '127.0.0.1', 
       const server: HostileServer = await startHostileServer(kind, port, sni('imap.drip.probe.test'), ca);
       stops.push(server.stop);
     }
-    return { dovecotLog: dovecot.log, transcript: submission.transcript, stop: () => stopAll(stops) };
+    return { dovecotLog: dovecot.log, postfixLog: submission.log, stop: () => stopAll(stops) };
   } catch (error) {
     await stopAll(stops);
     throw error;

@@ -26,6 +26,7 @@ export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/ma
 export { chooseLogin, planAccount, serverSettings, type AccountPlan, type ServerSettings, type ShownAccount } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
 export { setupOffer, type SetupOffer } from './accounts/setup-offer.ts';
+export { oauth2OnlyHosts, offersOnlyOAuth2 } from './accounts/oauth2-only.ts';
 export type {
   AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
   TlsRptReason, WeaknessReason,

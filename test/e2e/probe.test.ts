@@ -59,13 +59,13 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     {
       name: 'POP3 with implicit TLS (dovecot): CAPA read, badge tls',
       address: 'alice@pops.probe.test',
-      incoming: { protocol: 'pop3', probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN'] }) },
+      incoming: { protocol: 'pop3', probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN', 'USER'] }) },
       level: 'tls',
     },
     {
       name: 'POP3 STLS (dovecot): STLS offered, CAPA again under TLS',
       address: 'alice@stls.probe.test',
-      incoming: { protocol: 'pop3', probe: ok({ certificate: validFor(), starttls: 'offered', auth: ['PLAIN'] }) },
+      incoming: { protocol: 'pop3', probe: ok({ certificate: validFor(), starttls: 'offered', auth: ['PLAIN', 'USER'] }) },
       level: 'starttls',
     },
     {

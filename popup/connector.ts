@@ -1,5 +1,6 @@
 // Plain async calls to the background (docs/architecture.md#conventions): the popup never calls sendMessage itself.
 import { LAST_KEY, LAST_VERSION, type LastLookup, type Request, type ResponseFor } from '../src/protocol.ts';
+import type { ServerRef } from '../src/core/index.ts';
 import { api } from './extension-api.ts';
 
 async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
@@ -22,6 +23,7 @@ export const preconnect = () => ask({ type: 'preconnect' });
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });
+export const knowsOAuth2 = (servers: readonly ServerRef[]) => ask({ type: 'knowsOAuth2', servers });
 export const listAccounts = () => ask({ type: 'listAccounts' });
 /** Only called after the user's confirming click, with the servers the row showed. */
 export const updateAccount = (accountId: string, shown: Extract<Request, { type: 'updateAccount' }>['shown'], trusted: boolean) =>

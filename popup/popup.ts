@@ -1,10 +1,11 @@
 // Popup wiring only: DOM events → connector → renderers (docs/architecture.md#conventions).
 import { serverRef } from '../src/core/accounts/match-shown.ts';
+import { offersOnlyOAuth2 } from '../src/core/accounts/oauth2-only.ts';
 import { probeFailed } from '../src/core/trust/verified-by.ts';
-import type { Discovery } from '../src/core/index.ts';
+import type { Discovery, Setting } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import {
-  capabilities, createAccount, defaultAddress, discover, lastResult, listAccounts, preconnect, recheckAccount, updateAccount,
+  capabilities, createAccount, defaultAddress, discover, knowsOAuth2, lastResult, listAccounts, preconnect, recheckAccount, updateAccount,
 } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
@@ -59,6 +60,8 @@ const createSection = $<HTMLElement>('create');
 const createButton = $<HTMLButtonElement>('create-account');
 const createStatus = $<HTMLParagraphElement>('create-status');
 let canCreate = false;
+/** RFC 7628: a shown server takes only OAuth2 from a provider Thunderbird does not know; a password cannot work. */
+let oauth2Only = false;
 let shown: Discovery | null = null;
 /** The text the shown result was looked up for: typing anything else withdraws it and the tick. */
 let shownFor: string | null = null;
@@ -66,7 +69,19 @@ let shownFor: string | null = null;
 /** Thunderbird only: the account can be created once both directions were found (and trusted). */
 function updateCreate(): void {
   createSection.hidden = !canCreate || shown === null || shown.incoming === null || shown.outgoing === null;
-  createButton.disabled = shown !== null && needsTrust(shown) && !trust.checked;
+  createButton.disabled = (shown !== null && needsTrust(shown) && !trust.checked) || oauth2Only;
+}
+
+/** Says beside the disabled button why: the probe read only OAUTHBEARER/XOAUTH2 and Thunderbird knows no provider. */
+async function checkOAuth2(d: Discovery): Promise<void> {
+  const only = [d.incoming, d.outgoing].filter((s): s is Setting => s !== null && offersOnlyOAuth2(s));
+  if (only.length === 0) return;
+  const { known } = await knowsOAuth2(only.map(serverRef));
+  if (shown !== d || known.every(Boolean)) return;
+  oauth2Only = true;
+  createStatus.textContent = reasonText('account-oauth2-only');
+  createStatus.classList.add('error');
+  updateCreate();
 }
 
 /** RFC 6186 §6 (docs/trust.md): unverified servers, and those whose probe failed, are used only once the user confirms. */
@@ -79,6 +94,7 @@ function clearResult(): void {
   trust.checked = false;
   shown = null;
   shownFor = null;
+  oauth2Only = false;
   updateCreate();
   createStatus.textContent = '';
 }
@@ -111,6 +127,7 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   shown = d;
   shownFor = lookedUp;
   updateCreate();
+  void checkOAuth2(d);
   renderTransport($('transport'), d.transport);
   renderExtras($('extras'), d);
 }

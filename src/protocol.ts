@@ -12,6 +12,8 @@ export type Request =
   | { readonly type: 'defaultAddress' }
   | { readonly type: 'clearCache' }
   | { readonly type: 'capabilities' }
+  /** Whether Thunderbird knows each server's OAuth2 provider (RFC 7628: a host that takes only OAuth2). */
+  | { readonly type: 'knowsOAuth2'; readonly servers: readonly ServerRef[] }
   | {
       readonly type: 'createAccount';
       /** Exactly what the popup showed: the account is made with these servers or not at all. */
@@ -54,6 +56,7 @@ export interface ResponseFor {
   clearCache: { readonly cleared: number };
   /** Account creation needs Thunderbird and its Experiment. */
   capabilities: { readonly createAccounts: boolean };
+  knowsOAuth2: { readonly known: readonly boolean[] };
   createAccount:
     | { readonly ok: true; readonly accountId: string; readonly username: string }
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
@@ -83,7 +86,7 @@ export interface AccountReport {
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'knowsOAuth2', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

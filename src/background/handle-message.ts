@@ -1,6 +1,7 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount,
+  accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, oauth2OnlyHosts, proposeUpdate, relookup, discover, discoverWithCache,
+  parseAddress, planAccount,
   readSettings, resolverList, serverRef, serverSettings,
   type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
@@ -19,6 +20,8 @@ export interface Deps {
   readonly defaultAddress: () => Promise<string | null>;
   /** Thunderbird's account Experiment; null in Firefox and Chromium. */
   readonly accounts: AccountsExperiment | null;
+  /** Whether Thunderbird's OAuth2 registry knows a server's host; absent outside Thunderbird. */
+  readonly knowsOAuth2?: ((server: ServerRef) => Promise<boolean>) | undefined;
 }
 
 /** How long the account list leaves a domain that published nothing before asking it again. */
@@ -64,6 +67,13 @@ export function createHandler(deps: Deps): Handler {
       fromCache: discovery?.fromCache ?? false,
     };
   };
+  const knownForOAuth2 = async (servers: readonly ServerRef[]): Promise<boolean[]> =>
+    Promise.all(servers.map((s) => deps.knowsOAuth2?.(serverRef(s)) ?? false));
+  /** RFC 7628: hosts a password cannot sign in to (only OAuth2 offered, a provider Thunderbird does not know). */
+  const oauth2Only = async (settings: readonly Setting[]): Promise<string[]> => {
+    const known = await knownForOAuth2(settings);
+    return oauth2OnlyHosts(settings, (s) => known[settings.findIndex((t) => t.hostname === s.hostname && t.protocol === s.protocol)] === true);
+  };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
     discover: async ({ address: input, fresh }) => {
       const parsed = parseAddress(input, platform);
@@ -81,6 +91,7 @@ export function createHandler(deps: Deps): Handler {
     },
     defaultAddress: () => deps.defaultAddress(),
     capabilities: async () => ({ createAccounts: deps.accounts !== null }),
+    knowsOAuth2: async ({ servers }) => ({ known: await knownForOAuth2(servers) }),
     createAccount: async ({ shown, trusted, displayName, password, remember }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       const parsed = parseAddress(shown.address, platform);
@@ -91,6 +102,7 @@ export function createHandler(deps: Deps): Handler {
       const planned = planAccount(await lookUp(parsed.value), shown, trusted);
       if (!planned.ok) return planned;
       const { plan } = planned;
+      if ((await oauth2Only([plan.incoming, plan.outgoing])).length > 0) return { ok: false, reason: 'account-oauth2-only' };
       const experiment = deps.accounts;
       // RFC 6186 §4: with a password, the first username that logs in; without, the first to try.
       const username = password === undefined || password === ''

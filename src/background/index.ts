@@ -6,6 +6,7 @@ import { accountsExperiment } from './accounts-experiment.ts';
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from '../browser-api.ts';
 import { defaultAddress } from './default-address.ts';
+import { oauth2Registry } from './probe-connection.ts';
 import { createHandler } from './handle-message.ts';
 import { browserPlatform } from './platform.ts';
 import { answerSetup, setupExperiment } from './setup-experiment.ts';
@@ -22,6 +23,7 @@ const handle = createHandler({
   showLevel: (level) => setToolbarBadge(browser, level),
   defaultAddress: () => defaultAddress(browser),
   accounts: accountsExperiment(browser),
+  knowsOAuth2: oauth2Registry(browser),
 });
 
 // Synchronous listener that answers with a promise only for requests it knows (the polyfill makes

@@ -2,6 +2,7 @@
 // server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Absent elsewhere.
 import type { Connect, ConnectionFailure, ConnectResult, LineResult, TlsFacts } from '../core/probe/connection.ts';
 import type { Browser } from '../browser-api.ts';
+import type { ServerRef } from '../core/index.ts';
 
 /** TlsFacts as they cross the Experiment boundary: the chain as base64url DER, leaf first. */
 interface WireTls extends Omit<TlsFacts, 'chain'> {
@@ -16,6 +17,7 @@ export interface ProbeExperiment {
   writeLine(id: number, line: string): Promise<{ readonly ok: true } | WireFailure>;
   startTls(id: number): Promise<{ readonly ok: true; readonly tls: WireTls } | WireFailure>;
   close(id: number): Promise<void>;
+  knowsOAuth2(hostname: string, protocol: 'imap' | 'pop3' | 'smtp'): Promise<boolean>;
 }
 
 // The Experiment's own bound on a connection, behind the caller's signal, in case the background goes away.
@@ -72,4 +74,10 @@ export function probeConnect(browser: Browser): Connect | undefined {
       },
     };
   };
+}
+
+/** Whether Thunderbird's OAuth2 registry knows a server's host (its account set-up then uses OAuth2); absent elsewhere. */
+export function oauth2Registry(browser: Browser): ((server: ServerRef) => Promise<boolean>) | undefined {
+  const experiment = (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe;
+  return experiment === undefined ? undefined : (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
 }

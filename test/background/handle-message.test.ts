@@ -2,7 +2,9 @@
 // the Thunderbird Experiment (a recording fake). Decisions are the core's; this checks the wiring.
 import { describe, expect, test } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
+import { readFileSync } from 'node:fs';
 import { createHandler } from '../../src/background/handle-message.ts';
+import type { Connect } from '../../src/core/probe/connection.ts';
 import type { ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
 import { srv, testPlatform, zoneResolver, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
@@ -26,12 +28,17 @@ function fakeExperiment(logsIn: (username: string) => boolean, existing: Existin
   return { experiment, calls };
 }
 
-function handlerWith(zone: FakeRecord[], accounts: AccountsExperiment | null, { ad = true } = {}) {
+function handlerWith(
+  zone: FakeRecord[],
+  accounts: AccountsExperiment | null,
+  { ad = true, connect, knowsOAuth2 }: { ad?: boolean; connect?: Connect; knowsOAuth2?: (s: ServerRef) => Promise<boolean> } = {},
+) {
   const resolver = zoneResolver(zone, { ad });
   const storage = memoryStorage();
   const badges: string[] = [];
   const handle = createHandler({
-    platform: testPlatform(resolver.fetch, { storage }) as Parameters<typeof createHandler>[0]['platform'],
+    platform: testPlatform(resolver.fetch, { storage, ...(connect === undefined ? {} : { connect }) }) as Parameters<typeof createHandler>[0]['platform'],
+    knowsOAuth2,
     settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: false, timeoutMs: 2000 }),
     allKeys: async () => [...storage.data.keys()],
     showBadge: async (r) => void badges.push(r.ok ? r.discovery.badge.level : 'none'),
@@ -278,5 +285,57 @@ describe('preconnect', () => {
     expect(resolver.calls.map((c) => [c.url.split('?')[0], c.name, c.type])).toEqual([['https://resolver.example/dns-query', 'localhost', 'A']]);
     // Nothing a later lookup could mistake for a result of its own.
     expect([...storage.data.keys()]).toEqual([]);
+  });
+});
+
+describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird does not know', () => {
+  // test/fixtures/probe/srv-id.der names imap.provider.test and *.wild.test; the platform says it validates.
+  const leaf = new Uint8Array(readFileSync('test/fixtures/probe/srv-id.der'));
+  const tls = { version: 'TLSv1.3', authorized: true, error: null, userException: false, chain: [leaf] };
+  const replies: Record<string, string[]> = {
+    CAPABILITY: ['* CAPABILITY IMAP4rev1 AUTH=PLAIN', '$TAG OK done'],
+    EHLO: ['250-smtp.wild.test', '250 AUTH OAUTHBEARER XOAUTH2'],
+    LOGOUT: ['* BYE', '$TAG OK bye'],
+    QUIT: ['221 bye'],
+  };
+  const connect: Connect = async (request) => {
+    const queue = [request.port === 993 ? '* OK ready' : '220 smtp.wild.test ESMTP'];
+    return {
+      ok: true,
+      tls,
+      connection: {
+        readLine: async () => {
+          const line = queue.shift();
+          return line === undefined ? { ok: false, reason: 'closed', detail: 'closed' } : { ok: true, line };
+        },
+        writeLine: async (line) => {
+          const [first = '', second = ''] = line.split(' ');
+          const tagged = /^[a-z]\d+$/i.test(first) && second !== '';
+          queue.push(...(replies[(tagged ? second : first).toUpperCase()] ?? []).map((r) => r.replace('$TAG', tagged ? first : '')));
+        },
+        startTls: async () => ({ ok: true, tls }),
+        close: () => undefined,
+      },
+    };
+  };
+  const zone = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.wild.test')];
+  const shown = shownFor('a@example.test', { ...imaps, hostname: 'imap.provider.test' }, { ...submissions, hostname: 'smtp.wild.test' });
+
+  test('createAccount is refused with account-oauth2-only before any login or creation', async () => {
+    const { experiment, calls } = fakeExperiment(() => true);
+    const { handle } = handlerWith(zone, experiment, { connect, knowsOAuth2: async () => false });
+    const found = await handle({ type: 'discover', address: 'a@example.test' });
+    expect(found.ok && found.discovery.outgoing?.probe).toMatchObject({ status: 'ok', auth: ['OAUTHBEARER', 'XOAUTH2'] });
+    expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-oauth2-only' });
+    expect(calls.verified.length + calls.created.length).toBe(0);
+  });
+
+  test('a host Thunderbird knows for OAuth2 goes ahead; knowsOAuth2 answers per server', async () => {
+    const { experiment, calls } = fakeExperiment(() => true);
+    const knows = async (s: ServerRef): Promise<boolean> => s.hostname === 'smtp.wild.test';
+    const { handle } = handlerWith(zone, experiment, { connect, knowsOAuth2: knows });
+    expect(await handle({ type: 'knowsOAuth2', servers: [shown.incoming, shown.outgoing] })).toEqual({ known: [false, true] });
+    expect(await handle({ type: 'createAccount', shown, trusted: false })).toMatchObject({ ok: true });
+    expect(calls.created.length).toBe(1);
   });
 });

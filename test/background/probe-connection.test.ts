@@ -21,6 +21,7 @@ function fakeExperiment(overrides: Partial<ProbeExperiment> = {}) {
     writeLine: record('writeLine', { ok: true as const }),
     startTls: record('startTls', { ok: true as const, tls: { ...wireTls, authorized: false, error: 'ERROR_TRUST', userException: true } }),
     close: record('close', undefined),
+    knowsOAuth2: record('knowsOAuth2', false),
     ...overrides,
   };
   return { experiment, calls, browser: { srvAutoconfigProbe: experiment } as unknown as Browser };

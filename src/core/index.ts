@@ -6,6 +6,7 @@ export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts'
 export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
 /** The one pipeline; `discover` is its former name, kept for the background and the bench. */
 export { autoconfigure, autoconfigure as discover, type DiscoveryOptions } from './autoconfigure.ts';
+export { probeAlternatives } from './probe/probe-alternatives.ts';
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';

@@ -156,6 +156,24 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     expect(ms).toBeLessThan(LIMIT_MS + 3000);
   });
 
+  test('--probe-alternatives: each alternative gets its own probe; without it they stay unprobed; the badge is the chosen servers\'', async () => {
+    const { json: plain } = await cli('alice@alts.probe.test');
+    expect(plain.alternatives.map((a: { probe: unknown }) => a.probe)).toEqual([null, null]);
+    const { code, json } = await cli('alice@alts.probe.test', '--probe-alternatives');
+    expect(code).toBe(0);
+    expect(json.alternatives).toEqual([
+      expect.objectContaining({
+        hostname: 'imap.upgrade.probe.test', port: 11143, verifiedBy: ['dnssec'],
+        probe: ok({ certificate: validFor(), starttls: 'offered', auth: ['PLAIN'] }),
+      }),
+      expect.objectContaining({
+        hostname: 'smtp.nostarttls.probe.test', port: 11588,
+        probe: expect.objectContaining({ status: 'failed', reason: 'probe-starttls-missing', starttls: 'missing' }),
+      }),
+    ]);
+    expect(json.badge).toEqual(plain.badge);
+  });
+
   test('--no-probe: probe is null and the badge is the DNS-only one', async () => {
     const { json } = await cli('alice@expired.probe.test', '--no-probe');
     expect(json.incoming).toMatchObject({ probe: null, verifiedBy: ['in-domain', 'dnssec'] });

@@ -24,6 +24,8 @@ export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });
 export const knowsOAuth2 = (servers: readonly ServerRef[]) => ask({ type: 'knowsOAuth2', servers });
+export const probeAlternative = async (address: string, server: ServerRef) =>
+  (await ask({ type: 'probeAlternative', address, server })).setting;
 export const listAccounts = () => ask({ type: 'listAccounts' });
 /** Only called after the user's confirming click, with the servers the row showed. */
 export const updateAccount = (accountId: string, shown: Extract<Request, { type: 'updateAccount' }>['shown'], trusted: boolean) =>

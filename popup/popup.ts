@@ -5,7 +5,8 @@ import { probeFailed } from '../src/core/trust/verified-by.ts';
 import type { Discovery, Setting } from '../src/core/index.ts';
 import type { DiscoverResponse } from '../src/protocol.ts';
 import {
-  capabilities, createAccount, defaultAddress, discover, knowsOAuth2, lastResult, listAccounts, preconnect, recheckAccount, updateAccount,
+  capabilities, createAccount, defaultAddress, discover, knowsOAuth2, lastResult, listAccounts, preconnect, probeAlternative,
+  recheckAccount, updateAccount,
 } from './connector.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
 import { renderAccounts } from './render-accounts.ts';
@@ -129,7 +130,7 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   updateCreate();
   void checkOAuth2(d);
   renderTransport($('transport'), d.transport);
-  renderExtras($('extras'), d);
+  renderExtras($('extras'), d, canCreate ? (s) => probeAlternative(d.address, serverRef(s)) : undefined);
 }
 
 // While a lookup runs the button is aria-disabled, not disabled: a disabled button would drop the keyboard focus.

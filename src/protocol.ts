@@ -1,5 +1,7 @@
 // The one typed protocol between the popup/options pages and the background (docs/architecture.md#conventions).
-import type { AccountReason, AddressReason, Badge, BadgeLevel, Discovery, ServerRef, ShownAccount, WeaknessReason } from './core/index.ts';
+import type {
+  AccountReason, AddressReason, Badge, BadgeLevel, Discovery, ServerRef, Setting, ShownAccount, WeaknessReason,
+} from './core/index.ts';
 
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */
 export const SETTINGS_KEY = 'settings';
@@ -12,6 +14,8 @@ export type Request =
   | { readonly type: 'defaultAddress' }
   | { readonly type: 'clearCache' }
   | { readonly type: 'capabilities' }
+  /** On request, the server probe of one alternative the popup showed for `address` (RFC 6186 §6). */
+  | { readonly type: 'probeAlternative'; readonly address: string; readonly server: ServerRef }
   /** Whether Thunderbird knows each server's OAuth2 provider (RFC 7628: a host that takes only OAuth2). */
   | { readonly type: 'knowsOAuth2'; readonly servers: readonly ServerRef[] }
   | {
@@ -57,6 +61,8 @@ export interface ResponseFor {
   /** Account creation needs Thunderbird and its Experiment. */
   capabilities: { readonly createAccounts: boolean };
   knowsOAuth2: { readonly known: readonly boolean[] };
+  /** The alternative with its probe and vouchers; null when the address is refused or the server is no longer published. */
+  probeAlternative: { readonly setting: Setting | null };
   createAccount:
     | { readonly ok: true; readonly accountId: string; readonly username: string }
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
@@ -86,7 +92,10 @@ export interface AccountReport {
 }
 
 export const isRequest = (value: unknown): value is Request =>
-  typeof value === 'object' && value !== null && ['discover', 'defaultAddress', 'clearCache', 'capabilities', 'knowsOAuth2', 'createAccount', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect'].includes((value as { type?: unknown }).type as string);
+  typeof value === 'object' && value !== null && [
+    'discover', 'defaultAddress', 'clearCache', 'capabilities', 'knowsOAuth2', 'probeAlternative', 'createAccount', 'listAccounts',
+    'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect',
+  ].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */
 export const LAST_VERSION = 2;

@@ -1,8 +1,7 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, oauth2OnlyHosts, proposeUpdate, relookup, discover, discoverWithCache,
-  parseAddress, planAccount,
-  readSettings, resolverList, serverRef, serverSettings,
+  accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount,
+  oauth2OnlyHosts, probeAlternatives, readSettings, resolverList, sameServer, serverRef, serverSettings,
   type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
 import { LAST_KEY, LAST_VERSION, type AccountReport, type DiscoverResponse, type LastLookup, type Request, type ResponseFor } from '../protocol.ts';
@@ -72,7 +71,7 @@ export function createHandler(deps: Deps): Handler {
   /** RFC 7628: hosts a password cannot sign in to (only OAuth2 offered, a provider Thunderbird does not know). */
   const oauth2Only = async (settings: readonly Setting[]): Promise<string[]> => {
     const known = await knownForOAuth2(settings);
-    return oauth2OnlyHosts(settings, (s) => known[settings.findIndex((t) => t.hostname === s.hostname && t.protocol === s.protocol)] === true);
+    return oauth2OnlyHosts(settings, (s) => known[settings.findIndex((t) => sameServer(t, s))] === true);
   };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
     discover: async ({ address: input, fresh }) => {
@@ -92,6 +91,13 @@ export function createHandler(deps: Deps): Handler {
     defaultAddress: () => deps.defaultAddress(),
     capabilities: async () => ({ createAccounts: deps.accounts !== null }),
     knowsOAuth2: async ({ servers }) => ({ known: await knownForOAuth2(servers) }),
+    probeAlternative: async ({ address, server }) => {
+      const parsed = parseAddress(address, platform);
+      if (!parsed.ok) return { setting: null };
+      const probed = await probeAlternatives(await lookUp(parsed.value), { ...(await options()), only: server }, platform);
+      const setting = probed.alternatives.find((s) => sameServer(s, server) && s.probe !== null);
+      return { setting: setting ?? null };
+    },
     createAccount: async ({ shown, trusted, displayName, password, remember }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       const parsed = parseAddress(shown.address, platform);

@@ -30,7 +30,9 @@ export function answerSetup(deps: SetupDeps): (address: string) => Promise<Setup
     const parsed = parseAddress(address, deps.platform);
     if (!parsed.ok) return null;
     // The probe vouches for servers (RFC 6125 §6.2.1) and reads the mechanisms a password needs (oauth2OnlyHosts).
-    const options = { resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: false, probe: true };
+    const options = {
+      resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: false, probe: true,
+    };
     return setupOffer(await discoverWithCache(parsed.value, options, deps.platform));
   };
 }

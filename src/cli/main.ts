@@ -1,4 +1,5 @@
-// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS] [--ca FILE] (docs/interfaces.md)
+// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS] [--ca FILE]
+// (docs/interfaces.md)
 import { parseArgs } from 'node:util';
 import {
   autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, probeAlternatives, rememberFailures, resolverList,
@@ -10,7 +11,8 @@ import { describe } from './messages.ts';
 import { createNodePlatform } from './platform.ts';
 
 export const EXIT = { found: 0, badInput: 2, notPublished: 3, resolverFailure: 4 } as const;
-const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS] [--ca FILE] [--post]';
+const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS]'
+  + ' [--ca FILE] [--post]';
 
 class UsageError extends Error {}
 

@@ -37,7 +37,8 @@ function handlerWith(
   const storage = memoryStorage();
   const badges: string[] = [];
   const handle = createHandler({
-    platform: testPlatform(resolver.fetch, { storage, ...(connect === undefined ? {} : { connect }) }) as Parameters<typeof createHandler>[0]['platform'],
+    platform: testPlatform(resolver.fetch, { storage, ...(connect === undefined ? {} : { connect }) }) as
+      Parameters<typeof createHandler>[0]['platform'],
     knowsOAuth2,
     settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: false, timeoutMs: 2000 }),
     allKeys: async () => [...storage.data.keys()],
@@ -297,9 +298,11 @@ describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird 
     EHLO: ['250-smtp.wild.test', '250 AUTH OAUTHBEARER XOAUTH2'],
     LOGOUT: ['* BYE', '$TAG OK bye'],
     QUIT: ['221 bye'],
+    CAPA: ['+OK', 'SASL PLAIN', 'USER', '.'],
   };
+  const GREETING: Record<number, string> = { 993: '* OK ready', 995: '+OK ready' };
   const connect: Connect = async (request) => {
-    const queue = [request.port === 993 ? '* OK ready' : '220 smtp.wild.test ESMTP'];
+    const queue = [GREETING[request.port] ?? '220 smtp.wild.test ESMTP'];
     return {
       ok: true,
       tls,
@@ -326,7 +329,8 @@ describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird 
     const { handle } = handlerWith(zone, experiment, { connect, knowsOAuth2: async () => false });
     const found = await handle({ type: 'discover', address: 'a@example.test' });
     expect(found.ok && found.discovery.outgoing?.probe).toMatchObject({ status: 'ok', auth: ['OAUTHBEARER', 'XOAUTH2'] });
-    expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-oauth2-only' });
+    const refused = await handle({ type: 'createAccount', shown, trusted: false, password: 'x' });
+    expect(refused).toEqual({ ok: false, reason: 'account-oauth2-only' });
     expect(calls.verified.length + calls.created.length).toBe(0);
   });
 
@@ -337,5 +341,17 @@ describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird 
     expect(await handle({ type: 'knowsOAuth2', servers: [shown.incoming, shown.outgoing] })).toEqual({ known: [false, true] });
     expect(await handle({ type: 'createAccount', shown, trusted: false })).toMatchObject({ ok: true });
     expect(calls.created.length).toBe(1);
+  });
+
+  test('probeAlternative: on request one alternative is probed and vouched for; one not published gets null', async () => {
+    const withAlternative = [...zone, srv(`_pop3s._tcp.${D}`, 0, 1, 995, 'pop.wild.test')];
+    const { handle } = handlerWith(withAlternative, null, { connect });
+    const found = await handle({ type: 'discover', address: 'a@example.test' });
+    expect(found.ok && found.discovery.alternatives.map((a) => a.probe)).toEqual([null]);
+    const pop: ServerRef = { protocol: 'pop3', hostname: 'pop.wild.test', port: 995, security: 'tls' };
+    const { setting } = await handle({ type: 'probeAlternative', address: 'a@example.test', server: pop });
+    expect(setting).toMatchObject({ ...pop, verifiedBy: ['dnssec'], probe: { status: 'ok', auth: ['PLAIN', 'USER'] } });
+    const gone = await handle({ type: 'probeAlternative', address: 'a@example.test', server: { ...pop, port: 1995 } });
+    expect(gone).toEqual({ setting: null });
   });
 });

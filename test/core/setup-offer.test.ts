@@ -47,7 +47,8 @@ describe("setupOffer: what Thunderbird's own account set-up is handed", () => {
       srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`),
       srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
     ], 'alice@example.test');
-    const probe = (auth: string[]) => ({ status: 'ok' as const, tlsVersion: 'TLSv1.3', certificate: null, starttls: null, auth, dane: 'absent' as const });
+    const probe = (auth: string[]) =>
+      ({ status: 'ok' as const, tlsVersion: 'TLSv1.3', certificate: null, starttls: null, auth, dane: 'absent' as const });
     const offer = setupOffer({
       ...found,
       incoming: { ...found.incoming!, probe: probe(['PLAIN']) },

@@ -156,7 +156,7 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     expect(ms).toBeLessThan(LIMIT_MS + 3000);
   });
 
-  test('--probe-alternatives: each alternative gets its own probe; without it they stay unprobed; the badge is the chosen servers\'', async () => {
+  test('--probe-alternatives: each alternative gets its own probe, unprobed without it; the badge is the chosen servers\'', async () => {
     const { json: plain } = await cli('alice@alts.probe.test');
     expect(plain.alternatives.map((a: { probe: unknown }) => a.probe)).toEqual([null, null]);
     const { code, json } = await cli('alice@alts.probe.test', '--probe-alternatives');

@@ -52,7 +52,8 @@ function isOffer(offer, address) {
  */
 function withoutUnusable(offer) {
   const { OAuth2Providers } = ChromeUtils.importESModule(OAUTH2_PROVIDERS);
-  const usable = (ref) => !offer.oauth2OnlyHosts.includes(ref.hostname) || Boolean(OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol));
+  const usable = (ref) => !offer.oauth2OnlyHosts.includes(ref.hostname)
+    || Boolean(OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol));
   if (!usable(offer.incoming) || !usable(offer.outgoing)) return null;
   return {
     ...offer,

@@ -30,7 +30,8 @@ function cli(address: string, ...extra: string[]): Promise<Run> {
 }
 
 let servers: ProbeServers;
-beforeAll(async () => { servers = await startProbeServers(inject('stateDir')); }, 60_000);
+// The ports are shared with test/e2e/thunderbird-probe.test.ts: this waits while that file holds them.
+beforeAll(async () => { servers = await startProbeServers(inject('stateDir')); }, 300_000);
 afterAll(async () => { await servers?.stop(); });
 
 const ok = (extra: object = {}) => ({ status: 'ok', tlsVersion: 'TLSv1.3', dane: 'absent', ...extra });

@@ -2,7 +2,7 @@
 // dovecot for IMAP and POP3 (implicit TLS and STARTTLS), Debian's postfix for submission, and hostile Node servers, all
 // on 127.0.0.1 with certificates from the test CA chosen by SNI (RFC 6066 §3).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -50,8 +50,52 @@ export interface ProbeServers {
   readonly stop: () => Promise<void>;
 }
 
+// The zone's fixed ports are held by one test file at a time (the CLI and the Thunderbird probe tests run in parallel).
+const PORTS_LOCK = join(tmpdir(), 'srv-autoconfig-probe-ports.lock');
+const PORTS_WAIT_MS = 240_000;
+
+async function lockPorts(host: string): Promise<() => void> {
+  const file = `${PORTS_LOCK}-${host}`;
+  const deadline = Date.now() + PORTS_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    // A holder that died without stopping its servers left its lock behind.
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (!alive(holder)) rmSync(file, { force: true });
+    else if (Date.now() > deadline) throw new Error(`the probe servers' ports stayed held by process ${holder}`);
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `host`: where the servers listen (the bench puts a delaying proxy on 127.0.0.1 in front of 127.0.0.2). */
 export async function startProbeServers(stateDir: string, { host = '127.0.0.1', hostile = true } = {}): Promise<ProbeServers> {
+  const unlock = await lockPorts(host);
+  try {
+    return await startLocked(stateDir, host, hostile, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function startLocked(stateDir: string, host: string, hostile: boolean, unlock: () => void): Promise<ProbeServers> {
   const certs = certificates(stateDir);
   const fallback = certs.get('imap.good.probe.test')!;
   const contexts = new Map([...certs].map(([host, pair]) => [host, tls.createSecureContext({ key: pair.key, cert: pair.cert })]));
@@ -72,7 +116,7 @@ export async function startProbeServers(stateDir: string, { host = '127.0.0.1', 
       const server: HostileServer = await startHostileServer(kind, port, sni('imap.drip.probe.test'), ca);
       stops.push(server.stop);
     }
-    return { dovecotLog: dovecot.log, postfixLog: submission.log, stop: () => stopAll(stops) };
+    return { dovecotLog: dovecot.log, postfixLog: submission.log, stop: () => stopAll(stops).finally(unlock) };
   } catch (error) {
     await stopAll(stops);
     throw error;

@@ -46,7 +46,11 @@ export function probeConnect(browser: Browser): Connect | undefined {
   if (experiment === undefined) return undefined;
   return async ({ host, port, tls, signal, maxLineOctets }): Promise<ConnectResult> => {
     if (signal.aborted) return TIMED_OUT;
-    const opening = experiment.connect({ host, port, tls, timeoutMs: EXPERIMENT_LIMIT_MS, maxLineOctets });
+    // The Experiment refuses a call over its bound of open connections: that server is then not reached, nothing more.
+    const opening = experiment.connect({ host, port, tls, timeoutMs: EXPERIMENT_LIMIT_MS, maxLineOctets })
+      .catch((error: unknown): WireFailure => ({
+        ok: false, reason: 'connect-refused', detail: error instanceof Error ? error.message : String(error),
+      }));
     const opened = await bounded(opening, signal);
     if (opened === TIMED_OUT) {
       void opening.then((late) => (late.ok ? experiment.close(late.id) : undefined));

@@ -57,6 +57,14 @@ describe('in Thunderbird', () => {
     expect(calls).toEqual([['readLine', 3], ['writeLine', 3, 'a1 STARTTLS'], ['startTls', 3], ['close', 3]]);
   });
 
+  test('the Experiment refusing the call (over its bound of open connections) is a connect failure, not a thrown error', async () => {
+    const refused = async () => { throw new Error('srvAutoconfigProbe.connect: over 16 connections open'); };
+    const { browser } = fakeExperiment({ connect: refused });
+    expect(await probeConnect(browser)?.(request())).toEqual({
+      ok: false, reason: 'connect-refused', detail: 'srvAutoconfigProbe.connect: over 16 connections open',
+    });
+  });
+
   test('a failure is passed on as the Experiment reported it', async () => {
     const refused = { ok: false as const, reason: 'connect-refused' as const, detail: 'NS_ERROR_CONNECTION_REFUSED' };
     const { browser } = fakeExperiment({ connect: async () => refused });

@@ -70,6 +70,12 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
       level: 'starttls',
     },
     {
+      name: 'RFC 7628: a submission server that offers only OAuth2: its mechanisms are shown as advertised',
+      address: 'alice@oauth2only.probe.test',
+      outgoing: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), starttls: null, auth: ['OAUTHBEARER', 'XOAUTH2'] }) },
+      level: 'tls',
+    },
+    {
       name: 'an expired certificate: failed, badge none with the reason',
       address: 'alice@expired.probe.test',
       incoming: {
@@ -199,5 +205,6 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     expect(sessions.length).toBeGreaterThanOrEqual(2);
     expect(sessions.filter((l) => / (auth|mail|rcpt|data)=/.test(l))).toEqual([]);
     expect(sessions.some((l) => / ehlo=2 starttls=1 quit=1 /.test(l))).toBe(true);
+    expect(servers.oauth2OnlyCommands.filter((l) => /^(AUTH|MAIL|RCPT|DATA)\b/i.test(l))).toEqual([]);
   });
 });

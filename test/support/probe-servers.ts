@@ -9,10 +9,11 @@ import tls from 'node:tls';
 import { issue, type KeyPair } from './certificates.ts';
 import { startHostileServer, type HostileServer, type Hostility } from './hostile-mail-server.ts';
 import { runDovecot, type ImapServer } from './imap-server.ts';
+import { startOAuth2OnlyServer } from './oauth2-only-probe-server.ts';
 import { startPostfix, type PostfixServer } from './postfix.ts';
 
 export const PORTS = {
-  imaps: 11993, imap: 11143, pop3s: 11995, pop3: 11110, submissions: 11465, submission: 11587, noStarttls: 11588,
+  imaps: 11993, imap: 11143, pop3s: 11995, pop3: 11110, submissions: 11465, submission: 11587, noStarttls: 11588, oauth2Only: 11907,
 } as const;
 export const HOSTILE_PORTS: Record<Hostility, number> = {
   drip: 11901, reset: 11902, garbage: 11903, endless: 11904, 'huge-chain': 11905, plaintext: 11906,
@@ -26,7 +27,9 @@ function certificates(stateDir: string): Map<string, KeyPair> {
   const one = (stem: string, names: string[], options = {}): KeyPair => issue(stateDir, `probe-${stem}`, names, options);
   const map = new Map<string, KeyPair>();
   const plain = (host: string): void => { map.set(host, one(host, [host])); };
-  const hosts = ['imap.good', 'smtp.good', 'imap.upgrade', 'smtp.upgrade', 'pop.pops', 'smtp.pops', 'pop.stls', 'smtp.stls', 'smtp.nostarttls'];
+  const hosts = [
+    'imap.good', 'smtp.good', 'imap.upgrade', 'smtp.upgrade', 'pop.pops', 'smtp.pops', 'pop.stls', 'smtp.stls', 'smtp.nostarttls', 'smtp.oauth2only',
+  ];
   for (const host of hosts) plain(`${host}.probe.test`);
   map.set('imap.expired.probe.test', one('expired', ['imap.expired.probe.test'], { days: -1 }));
   map.set('imap.othername.probe.test', one('othername', ['mail.elsewhere.test']));
@@ -47,6 +50,8 @@ export interface ProbeServers {
   readonly dovecotLog: () => string;
   /** postfix's log: one "disconnect from" line per session, with the commands it received. */
   readonly postfixLog: () => string;
+  /** The command lines the OAuth2-only submission server received. */
+  readonly oauth2OnlyCommands: readonly string[];
   readonly stop: () => Promise<void>;
 }
 
@@ -111,12 +116,15 @@ async function startLocked(stateDir: string, host: string, hostile: boolean, unl
       implicit: PORTS.submissions, starttls: PORTS.submission, noStarttls: PORTS.noStarttls,
     }, host);
     stops.push(submission.stop);
+    const oauth2Only = await startOAuth2OnlyServer(PORTS.oauth2Only, sni('smtp.oauth2only.probe.test'), host);
+    stops.push(oauth2Only.stop);
     const ca = readFileSync(join(stateDir, 'ca.pem'), 'utf8');
     for (const [kind, port] of hostile ? (Object.entries(HOSTILE_PORTS) as [Hostility, number][]) : []) {
       const server: HostileServer = await startHostileServer(kind, port, sni('imap.drip.probe.test'), ca);
       stops.push(server.stop);
     }
-    return { dovecotLog: dovecot.log, postfixLog: submission.log, stop: () => stopAll(stops).finally(unlock) };
+    const stop = (): Promise<void> => stopAll(stops).finally(unlock);
+    return { dovecotLog: dovecot.log, postfixLog: submission.log, oauth2OnlyCommands: oauth2Only.commands, stop };
   } catch (error) {
     await stopAll(stops);
     throw error;

@@ -1,5 +1,5 @@
 // The server probe's figure (docs/performance.md): warm discovery with transport checks, with and without probing both
-// servers (dovecot IMAPS with CAPABILITY in its greeting, the Node submission server), the resolver and both mail servers
+// servers (dovecot IMAPS with CAPABILITY in its greeting, postfix submission), the resolver and both mail servers
 // behind delay proxies at the same RTT, and where a probed discovery's round trips go: timestamps from the DoH fetch, the
 // sockets (address lookup, TCP, TLS) and the probe's lines (greeting, CAPABILITY / EHLO reply).
 import packet from 'dns-packet';

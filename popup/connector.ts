@@ -2,6 +2,7 @@
 import {
   isCreateProgress, LAST_KEY, LAST_VERSION, type CreateStep, type LastLookup, type Request, type ResponseFor,
 } from '../src/protocol.ts';
+import type { ServerRef } from '../src/core/index.ts';
 import { api } from './extension-api.ts';
 
 async function ask<R extends Request>(request: R): Promise<ResponseFor[R['type']]> {
@@ -27,6 +28,9 @@ export const preconnect = () => ask({ type: 'preconnect' });
 export const defaultAddress = () => ask({ type: 'defaultAddress' });
 export const clearCache = () => ask({ type: 'clearCache' });
 export const capabilities = () => ask({ type: 'capabilities' });
+export const knowsOAuth2 = (servers: readonly ServerRef[]) => ask({ type: 'knowsOAuth2', servers });
+export const probeAlternative = async (address: string, server: ServerRef) =>
+  (await ask({ type: 'probeAlternative', address, server })).setting;
 export const listAccounts = () => ask({ type: 'listAccounts' });
 /** Only called after the user's confirming click, with the servers the row showed. */
 export const updateAccount = (accountId: string, shown: Extract<Request, { type: 'updateAccount' }>['shown'], trusted: boolean) =>

@@ -19,9 +19,11 @@ export function stepLine(steps: readonly CreateStep[], t: Translate): string {
 
 /** The message saying why Create is disabled, or null when it is enabled. */
 export function createBlocker(
-  { needsTrust, trusted, creating }: { needsTrust: boolean; trusted: boolean; creating: boolean },
+  { needsTrust, trusted, creating, oauth2Only = false }: { needsTrust: boolean; trusted: boolean; creating: boolean; oauth2Only?: boolean },
 ): string | null {
   if (creating) return 'createBusy';
+  // RFC 7628: only OAuth2 is offered and Thunderbird knows no provider for the host; a password cannot work.
+  if (oauth2Only) return 'reason_account_oauth2_only';
   // RFC 6186 §6: servers nothing vouches for are used only once the user ticked the trust box.
   return needsTrust && !trusted ? 'createNeedsTrust' : null;
 }

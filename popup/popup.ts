@@ -1,11 +1,12 @@
 // Popup wiring only: DOM events → connector → renderers (docs/architecture.md#conventions).
-import { shownServer } from '../src/core/accounts/match-shown.ts';
+import { shownServer, serverRef } from '../src/core/accounts/match-shown.ts';
+import { offersOnlyOAuth2 } from '../src/core/accounts/oauth2-only.ts';
 import { probeFailed } from '../src/core/trust/verified-by.ts';
-import type { Discovery, Pending } from '../src/core/index.ts';
+import type { Discovery, Pending, Setting } from '../src/core/index.ts';
 import type { CreateStep, DiscoverResponse, SettingsResponse } from '../src/protocol.ts';
 import {
-  cancelCreate, capabilities, createAccount, defaultAddress, discover, discoverFinal, discoverSettings, lastResult, listAccounts,
-  onCreateProgress, preconnect,
+  cancelCreate, capabilities, createAccount, defaultAddress, discover, discoverFinal, discoverSettings, knowsOAuth2, lastResult,
+  listAccounts, onCreateProgress, preconnect, probeAlternative,
   recheckAccount, updateAccount,
 } from './connector.ts';
 import { createBlocker, stepLine } from './create-status.ts';
@@ -68,6 +69,8 @@ const createWhy = $<HTMLParagraphElement>('create-why');
 let canCreate = false;
 /** The steps of the creation under way (null: none). */
 let createSteps: CreateStep[] | null = null;
+/** RFC 7628: a shown server takes only OAuth2 from a provider Thunderbird does not know; a password cannot work. */
+let oauth2Only = false;
 let shown: Discovery | null = null;
 /** The text the shown result was looked up for: typing anything else withdraws it and the tick. */
 let shownFor: string | null = null;
@@ -77,11 +80,21 @@ function updateCreate(): void {
   createSection.hidden = !canCreate || shown === null || shown.incoming === null || shown.outgoing === null;
   // A disabled button says why, next to it (its aria-describedby).
   const blocker = createBlocker({
-    needsTrust: shown !== null && needsTrust(shown), trusted: trust.checked, creating: createSteps !== null,
+    needsTrust: shown !== null && needsTrust(shown), trusted: trust.checked, creating: createSteps !== null, oauth2Only,
   });
   createButton.disabled = blocker !== null;
   createWhy.textContent = blocker === null ? '' : t(blocker);
   createCancel.hidden = createSteps === null;
+}
+
+/** Says beside the disabled button why: the probe read only OAUTHBEARER/XOAUTH2 and Thunderbird knows no provider. */
+async function checkOAuth2(d: Discovery): Promise<void> {
+  const only = [d.incoming, d.outgoing].filter((s): s is Setting => s !== null && offersOnlyOAuth2(s));
+  if (only.length === 0) return;
+  const { known } = await knowsOAuth2(only.map(serverRef));
+  if (shown !== d || known.every(Boolean)) return;
+  oauth2Only = true;
+  updateCreate();
 }
 
 /** RFC 6186 §6 (docs/trust.md): unverified servers, and those whose probe failed, are used only once the user confirms. */
@@ -94,6 +107,7 @@ function clearResult(): void {
   trust.checked = false;
   shown = null;
   shownFor = null;
+  oauth2Only = false;
   updateCreate();
   createStatus.textContent = '';
   createStatus.classList.remove('error');
@@ -127,8 +141,9 @@ function show(response: DiscoverResponse, lookedUp: string): void {
   shown = d;
   shownFor = lookedUp;
   updateCreate();
+  void checkOAuth2(d);
   renderTransport($('transport'), d.transport);
-  renderExtras($('extras'), d);
+  renderExtras($('extras'), d, canCreate ? (s) => probeAlternative(d.address, serverRef(s)) : undefined);
 }
 
 const PENDING_NAMES: Record<Pending, string> = {

@@ -50,3 +50,43 @@ export function probeRows(setting: Setting): HTMLTableRowElement[] {
   rows.push(row(t('label_probeTls'), more.join(' · ')));
   return rows;
 }
+
+/** One line of text for a probed alternative: what vouches for it, the probe's state, its mechanisms. */
+export function probeSummary(setting: Setting): string {
+  const vouchers = setting.verifiedBy.length === 0 ? t('voucher_none') : setting.verifiedBy.map((v) => t(VOUCHER_MESSAGE[v])).join(', ');
+  const probe = setting.probe;
+  if (probe === null) return vouchers;
+  const parts = [
+    t(`probeStatus_${probe.status}`),
+    probe.tlsVersion,
+    probe.reason === undefined ? null : reasonText(probe.reason),
+    `${t('probeAuth')} ${probe.auth.length === 0 ? '—' : probe.auth.join(' ')}`,
+  ];
+  return [vouchers, ...parts.filter((p) => p !== null)].join(' — ');
+}
+
+/** "Check this server" for an alternative (RFC 6186 §6: probed only on request); the result replaces the button. */
+export function alternativeCheck(setting: Setting, check: (s: Setting) => Promise<Setting | null>): HTMLElement {
+  const span = document.createElement('span');
+  span.className = 'alternative-check';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = t('probeCheckServer');
+  button.setAttribute('aria-label', t('probeCheckServerLabel', `${setting.hostname}:${setting.port}`));
+  const result = document.createElement('span');
+  result.setAttribute('role', 'status');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    result.textContent = t('probeChecking');
+    check(setting).then((probed) => {
+      result.textContent = probed === null ? t('probeCheckGone') : probeSummary(probed);
+      result.classList.toggle('bad', probed === null || probed.probe?.status === 'failed');
+      button.remove();
+    }, (error: unknown) => {
+      result.textContent = t('error_unexpected', String(error));
+      button.disabled = false;
+    });
+  });
+  span.append(' ', button, ' ', result);
+  return span;
+}

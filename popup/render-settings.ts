@@ -3,7 +3,7 @@
 import { MAX_SRV_RECORDS_PER_LABEL } from '../src/core/discovery/read-srv-answer.ts';
 import type { Discovery, Setting } from '../src/core/index.ts';
 import { reasonText, t } from './extension-api.ts';
-import { probeRows } from './render-probe.ts';
+import { alternativeCheck, probeRows } from './render-probe.ts';
 
 export interface RenderOptions {
   /** Copy buttons stay disabled until an `unverified` result is confirmed (RFC 6186 §6). */
@@ -72,7 +72,8 @@ function settingTable(side: 'incoming' | 'outgoing', setting: Setting | null, di
   return table;
 }
 
-export function renderExtras(target: HTMLElement, discovery: Discovery): void {
+/** `check`: probes one alternative on request (Thunderbird only); without it the alternatives are a plain list. */
+export function renderExtras(target: HTMLElement, discovery: Discovery, check?: (s: Setting) => Promise<Setting | null>): void {
   const parts: HTMLElement[] = [];
   if (discovery.notOffered.length > 0) {
     const names = discovery.notOffered.map((label) => t(`service_${label.split('.')[0]?.slice(1) ?? ''}`));
@@ -83,7 +84,9 @@ export function renderExtras(target: HTMLElement, discovery: Discovery): void {
     details.append(el('summary', t('alternatives')));
     const list = el('ul');
     for (const s of discovery.alternatives) {
-      list.append(el('li', `${t(`protocol_${s.protocol}`)} ${s.hostname}:${s.port} ${t(`security_${s.security}`)}`));
+      const item = el('li', `${t(`protocol_${s.protocol}`)} ${s.hostname}:${s.port} ${t(`security_${s.security}`)}`);
+      if (check !== undefined) item.append(alternativeCheck(s, check));
+      list.append(item);
     }
     details.append(list);
     parts.push(details);

@@ -1,6 +1,6 @@
 // The one typed protocol between the popup/options pages and the background (docs/architecture.md#conventions).
 import type {
-  AccountReason, AddressReason, Badge, BadgeLevel, Discovery, Pending, ServerRef, ShownAccount, WeaknessReason,
+  AccountReason, AddressReason, Badge, BadgeLevel, Discovery, Pending, ServerRef, Setting, ShownAccount, WeaknessReason,
 } from './core/index.ts';
 
 /** The storage key of the options page's ResolverSettings (storage.sync where there is one). */
@@ -20,6 +20,10 @@ export type Request =
   | { readonly type: 'defaultAddress' }
   | { readonly type: 'clearCache' }
   | { readonly type: 'capabilities' }
+  /** On request, the server probe of one alternative the popup showed for `address` (RFC 6186 §6). */
+  | { readonly type: 'probeAlternative'; readonly address: string; readonly server: ServerRef }
+  /** Whether Thunderbird knows each server's OAuth2 provider (RFC 7628: a host that takes only OAuth2). */
+  | { readonly type: 'knowsOAuth2'; readonly servers: readonly ServerRef[] }
   | {
       readonly type: 'createAccount';
       /** Exactly what the popup showed: the account is made with these servers or not at all. */
@@ -75,6 +79,9 @@ export interface ResponseFor {
   clearCache: { readonly cleared: number };
   /** Account creation needs Thunderbird and its Experiment. */
   capabilities: { readonly createAccounts: boolean };
+  knowsOAuth2: { readonly known: readonly boolean[] };
+  /** The alternative with its probe and vouchers; null when the address is refused or the server is no longer published. */
+  probeAlternative: { readonly setting: Setting | null };
   createAccount:
     | { readonly ok: true; readonly accountId: string; readonly username: string }
     | { readonly ok: false; readonly reason: AccountReason | AddressReason };
@@ -122,8 +129,8 @@ export const isCreateProgress = (value: unknown): value is CreateProgress =>
 
 export const isRequest = (value: unknown): value is Request =>
   typeof value === 'object' && value !== null && [
-    'discover', 'discoverSettings', 'discoverFinal', 'defaultAddress', 'clearCache', 'capabilities', 'createAccount', 'cancelCreate',
-    'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect',
+    'discover', 'discoverSettings', 'discoverFinal', 'defaultAddress', 'clearCache', 'capabilities', 'knowsOAuth2', 'probeAlternative',
+    'createAccount', 'cancelCreate', 'listAccounts', 'accountCreated', 'updateAccount', 'recheckAccount', 'preconnect',
   ].includes((value as { type?: unknown }).type as string);
 
 /** Bumped whenever Discovery changes shape, so an upgrade never renders a stored result of the old one. */

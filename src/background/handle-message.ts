@@ -1,7 +1,7 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
   accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount,
-  readSettings, resolverList, serverRef, serverSettings,
+  oauth2OnlyHosts, probeAlternatives, readSettings, resolverList, sameServer, serverRef, serverSettings,
   type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
 } from '../core/index.ts';
 import {
@@ -24,6 +24,8 @@ export interface Deps {
   readonly accounts: AccountsExperiment | null;
   /** Tells the popup each step of creating an account as it happens. */
   readonly progress?: (step: CreateStep) => void;
+  /** Whether Thunderbird's OAuth2 registry knows a server's host; absent outside Thunderbird. */
+  readonly knowsOAuth2?: ((server: ServerRef) => Promise<boolean>) | undefined;
 }
 
 /** How long one login check may take before its username counts as refused. */
@@ -97,6 +99,13 @@ export function createHandler(deps: Deps): Handler {
   /** Verdicts of two-phase lookups whose first answer has gone out, until their `discoverFinal` (src/protocol.ts). */
   const finals = new Map<number, Promise<DiscoverResponse>>();
   let nextLookup = 1;
+  const knownForOAuth2 = async (servers: readonly ServerRef[]): Promise<boolean[]> =>
+    Promise.all(servers.map((s) => deps.knowsOAuth2?.(serverRef(s)) ?? false));
+  /** RFC 7628: hosts a password cannot sign in to (only OAuth2 offered, a provider Thunderbird does not know). */
+  const oauth2Only = async (settings: readonly Setting[]): Promise<string[]> => {
+    const known = await knownForOAuth2(settings);
+    return oauth2OnlyHosts(settings, (s) => known[settings.findIndex((t) => sameServer(t, s))] === true);
+  };
   const handlers: { [K in Request['type']]: (request: Extract<Request, { type: K }>) => Promise<ResponseFor[K]> } = {
     discover: ({ address: input, fresh }) => discoverAndKeep(input, fresh === true),
     // Two answers, one lookup: the settings when the SRV answers are in, the verdict (the same as `discover`) after.
@@ -123,6 +132,14 @@ export function createHandler(deps: Deps): Handler {
     },
     defaultAddress: () => deps.defaultAddress(),
     capabilities: async () => ({ createAccounts: deps.accounts !== null }),
+    knowsOAuth2: async ({ servers }) => ({ known: await knownForOAuth2(servers) }),
+    probeAlternative: async ({ address, server }) => {
+      const parsed = parseAddress(address, platform);
+      if (!parsed.ok) return { setting: null };
+      const probed = await probeAlternatives(await lookUp(parsed.value), { ...(await options()), only: server }, platform);
+      const setting = probed.alternatives.find((s) => sameServer(s, server) && s.probe !== null);
+      return { setting: setting ?? null };
+    },
     createAccount: async ({ shown, trusted, displayName, password, remember }) => {
       if (deps.accounts === null) return { ok: false, reason: 'account-not-thunderbird' };
       const parsed = parseAddress(shown.address, platform);
@@ -134,6 +151,7 @@ export function createHandler(deps: Deps): Handler {
       const planned = planAccount(await lookUp(parsed.value), shown, trusted === true);
       if (!planned.ok) return planned;
       const { plan } = planned;
+      if ((await oauth2Only([plan.incoming, plan.outgoing])).length > 0) return { ok: false, reason: 'account-oauth2-only' };
       const experiment = deps.accounts;
       const cancel = new AbortController();
       creating?.abort();

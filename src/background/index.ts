@@ -6,6 +6,7 @@ import { accountsExperiment } from './accounts-experiment.ts';
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from '../browser-api.ts';
 import { defaultAddress } from './default-address.ts';
+import { oauth2Registry } from './probe-connection.ts';
 import { createHandler } from './handle-message.ts';
 import { browserPlatform } from './platform.ts';
 import { answerSetup, setupExperiment } from './setup-experiment.ts';
@@ -24,6 +25,7 @@ const handle = createHandler({
   accounts: accountsExperiment(browser),
   // Each step of creating an account, to the popup (none open: nobody to tell).
   progress: (progress) => void browser.runtime.sendMessage({ type: 'createProgress', progress }).catch(() => undefined),
+  knowsOAuth2: oauth2Registry(browser),
 });
 
 // Synchronous listener that answers with a promise only for requests it knows (the polyfill makes

@@ -2,6 +2,7 @@
 // server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Absent elsewhere.
 import type { Connect, ConnectionFailure, ConnectResult, LineResult, TlsFacts } from '../core/probe/connection.ts';
 import type { Browser } from '../browser-api.ts';
+import type { ServerRef } from '../core/index.ts';
 
 /** TlsFacts as they cross the Experiment boundary: the chain as base64url DER, leaf first. */
 interface WireTls extends Omit<TlsFacts, 'chain'> {
@@ -16,6 +17,7 @@ export interface ProbeExperiment {
   writeLine(id: number, line: string): Promise<{ readonly ok: true } | WireFailure>;
   startTls(id: number): Promise<{ readonly ok: true; readonly tls: WireTls } | WireFailure>;
   close(id: number): Promise<void>;
+  knowsOAuth2(hostname: string, protocol: 'imap' | 'pop3' | 'smtp'): Promise<boolean>;
 }
 
 // The Experiment's own bound on a connection, behind the caller's signal, in case the background goes away.
@@ -44,7 +46,11 @@ export function probeConnect(browser: Browser): Connect | undefined {
   if (experiment === undefined) return undefined;
   return async ({ host, port, tls, signal, maxLineOctets }): Promise<ConnectResult> => {
     if (signal.aborted) return TIMED_OUT;
-    const opening = experiment.connect({ host, port, tls, timeoutMs: EXPERIMENT_LIMIT_MS, maxLineOctets });
+    // The Experiment refuses a call over its bound of open connections: that server is then not reached, nothing more.
+    const opening = experiment.connect({ host, port, tls, timeoutMs: EXPERIMENT_LIMIT_MS, maxLineOctets })
+      .catch((error: unknown): WireFailure => ({
+        ok: false, reason: 'connect-refused', detail: error instanceof Error ? error.message : String(error),
+      }));
     const opened = await bounded(opening, signal);
     if (opened === TIMED_OUT) {
       void opening.then((late) => (late.ok ? experiment.close(late.id) : undefined));
@@ -72,4 +78,10 @@ export function probeConnect(browser: Browser): Connect | undefined {
       },
     };
   };
+}
+
+/** Whether Thunderbird's OAuth2 registry knows a server's host (its account set-up then uses OAuth2); absent elsewhere. */
+export function oauth2Registry(browser: Browser): ((server: ServerRef) => Promise<boolean>) | undefined {
+  const experiment = (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe;
+  return experiment === undefined ? undefined : (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
 }

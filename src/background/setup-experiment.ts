@@ -21,7 +21,7 @@ export interface SetupDeps {
 
 /**
  * The offer for an address typed into Thunderbird's dialog: the cached or a fresh SRV lookup without
- * the transport checks, or null (switch off, bad address, nothing complete published).
+ * the transport checks but with the server probe, or null (switch off, bad address, nothing complete published).
  */
 export function answerSetup(deps: SetupDeps): (address: string) => Promise<SetupOffer | null> {
   return async (address) => {
@@ -29,7 +29,10 @@ export function answerSetup(deps: SetupDeps): (address: string) => Promise<Setup
     if (!settings.useInAccountSetup) return null;
     const parsed = parseAddress(address, deps.platform);
     if (!parsed.ok) return null;
-    const options = { resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: false };
+    // The probe vouches for servers (RFC 6125 §6.2.1) and reads the mechanisms a password needs (oauth2OnlyHosts).
+    const options = {
+      resolvers: resolverList(settings), method: 'GET' as const, timeoutMs: settings.timeoutMs, transport: false, probe: true,
+    };
     return setupOffer(await discoverWithCache(parsed.value, options, deps.platform));
   };
 }

@@ -1,7 +1,9 @@
-// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] (docs/interfaces.md)
+// srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS] [--ca FILE]
+// (docs/interfaces.md)
 import { parseArgs } from 'node:util';
 import {
-  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, rememberFailures, resolverList, type Discovery,
+  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, probeAlternatives, rememberFailures, resolverList,
+  type Discovery,
 } from '../core/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
@@ -9,7 +11,8 @@ import { describe } from './messages.ts';
 import { createNodePlatform } from './platform.ts';
 
 export const EXIT = { found: 0, badInput: 2, notPublished: 3, resolverFailure: 4 } as const;
-const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--timeout MS] [--ca FILE] [--post]';
+const USAGE = 'usage: srv-autoconfig <address> [--doh URL]... [--json] [--no-transport] [--no-probe] [--probe-alternatives] [--timeout MS]'
+  + ' [--ca FILE] [--post]';
 
 class UsageError extends Error {}
 
@@ -41,7 +44,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       err(`srv-autoconfig: invalid address ${JSON.stringify(args.address)}: ${describe(parsed.reason)} (${parsed.reason})`);
       return EXIT.badInput;
     }
-    const result = await autoconfigure(parsed.value, options, node.platform);
+    const chosen = await autoconfigure(parsed.value, options, node.platform);
+    // On request the alternatives are probed too (each alternatives[].probe), after the chosen servers.
+    const result = args.probeAlternatives && args.probe ? await probeAlternatives(chosen, options, node.platform) : chosen;
     // A failed lookup has no table to show: its one line goes to stderr (JSON still tells tools all).
     if (args.json) out(JSON.stringify(toJson(result), null, 2));
     else if (result.error === null) out(formatTable(result));
@@ -61,6 +66,7 @@ interface Arguments {
   readonly json: boolean;
   readonly transport: boolean;
   readonly probe: boolean;
+  readonly probeAlternatives: boolean;
   readonly timeout: number;
   readonly ca?: string;
   readonly method: 'GET' | 'POST';
@@ -75,6 +81,7 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
       json: { type: 'boolean', default: false },
       'no-transport': { type: 'boolean', default: false },
       'no-probe': { type: 'boolean', default: false },
+      'probe-alternatives': { type: 'boolean', default: false },
       timeout: { type: 'string' },
       ca: { type: 'string' },
       post: { type: 'boolean', default: false },
@@ -97,6 +104,7 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
     json: values.json,
     transport: !values['no-transport'],
     probe: !values['no-probe'],
+    probeAlternatives: values['probe-alternatives'],
     timeout,
     ...(values.ca === undefined ? {} : { ca: values.ca }),
     method: values.post ? 'POST' : 'GET',

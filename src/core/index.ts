@@ -6,6 +6,7 @@ export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts'
 export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
 /** The one pipeline; `discover` is its former name, kept for the background and the bench. */
 export { autoconfigure, autoconfigure as discover, type DiscoveryOptions, type Pending } from './autoconfigure.ts';
+export { probeAlternatives } from './probe/probe-alternatives.ts';
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';
@@ -33,6 +34,7 @@ export {
 } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
 export { setupOffer, type SetupOffer } from './accounts/setup-offer.ts';
+export { oauth2OnlyHosts, offersOnlyOAuth2 } from './accounts/oauth2-only.ts';
 export type {
   AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
   TlsRptReason, WeaknessReason,

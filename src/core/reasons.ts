@@ -133,6 +133,7 @@ export type DaneReason = 'dane-unusable' | 'dane-lookup-failed' | 'dane-address-
 export type AccountReason =
   | 'account-unverified'
   | 'account-probe-failed'
+  | 'account-oauth2-only'
   | 'account-settings-changed'
   | 'account-incomplete'
   | 'account-exists'

@@ -4,7 +4,9 @@ import { Buffer } from 'node:buffer';
 import * as packet from 'dns-packet';
 import { describe, expect, test, vi } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
+import { readFileSync } from 'node:fs';
 import { createHandler } from '../../src/background/handle-message.ts';
+import type { Connect } from '../../src/core/probe/connection.ts';
 import type { Discovery, Fetch, ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
 import { srv, testPlatform, zoneResolver, type FakeCall, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
@@ -39,13 +41,19 @@ function fakeExperiment(
   return { experiment, calls };
 }
 
-function handlerWith(zone: FakeRecord[], accounts: AccountsExperiment | null, { ad = true } = {}) {
+function handlerWith(
+  zone: FakeRecord[],
+  accounts: AccountsExperiment | null,
+  { ad = true, connect, knowsOAuth2 }: { ad?: boolean; connect?: Connect; knowsOAuth2?: (s: ServerRef) => Promise<boolean> } = {},
+) {
   const resolver = zoneResolver(zone, { ad });
   const storage = memoryStorage();
   const badges: string[] = [];
   const steps: CreateStep[] = [];
   const handle = createHandler({
-    platform: testPlatform(resolver.fetch, { storage }) as Parameters<typeof createHandler>[0]['platform'],
+    platform: testPlatform(resolver.fetch, { storage, ...(connect === undefined ? {} : { connect }) }) as
+      Parameters<typeof createHandler>[0]['platform'],
+    knowsOAuth2,
     settings: async () => ({ choice: 'custom', customUrl: 'https://resolver.example/dns-query', fallback: false, timeoutMs: 2000 }),
     allKeys: async () => [...storage.data.keys()],
     showBadge: async (r) => void badges.push(r.ok ? r.discovery.badge.level : 'none'),
@@ -481,5 +489,72 @@ describe('two-phase lookup: settings first, the verdict after (docs/performance.
     await handle({ type: 'discoverFinal', lookup: first.lookup });
     const cached = await handle({ type: 'discoverSettings', address: `bob@${D}` });
     expect(cached).toMatchObject({ final: true, response: { ok: true, discovery: { fromCache: true, address: `bob@${D}` } } });
+  });
+});
+
+describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird does not know', () => {
+  // test/fixtures/probe/srv-id.der names imap.provider.test and *.wild.test; the platform says it validates.
+  const leaf = new Uint8Array(readFileSync('test/fixtures/probe/srv-id.der'));
+  const tls = { version: 'TLSv1.3', authorized: true, error: null, userException: false, chain: [leaf] };
+  const replies: Record<string, string[]> = {
+    CAPABILITY: ['* CAPABILITY IMAP4rev1 AUTH=PLAIN', '$TAG OK done'],
+    EHLO: ['250-smtp.wild.test', '250 AUTH OAUTHBEARER XOAUTH2'],
+    LOGOUT: ['* BYE', '$TAG OK bye'],
+    QUIT: ['221 bye'],
+    CAPA: ['+OK', 'SASL PLAIN', 'USER', '.'],
+  };
+  const GREETING: Record<number, string> = { 993: '* OK ready', 995: '+OK ready' };
+  const connect: Connect = async (request) => {
+    const queue = [GREETING[request.port] ?? '220 smtp.wild.test ESMTP'];
+    return {
+      ok: true,
+      tls,
+      connection: {
+        readLine: async () => {
+          const line = queue.shift();
+          return line === undefined ? { ok: false, reason: 'closed', detail: 'closed' } : { ok: true, line };
+        },
+        writeLine: async (line) => {
+          const [first = '', second = ''] = line.split(' ');
+          const tagged = /^[a-z]\d+$/i.test(first) && second !== '';
+          queue.push(...(replies[(tagged ? second : first).toUpperCase()] ?? []).map((r) => r.replace('$TAG', tagged ? first : '')));
+        },
+        startTls: async () => ({ ok: true, tls }),
+        close: () => undefined,
+      },
+    };
+  };
+  const zone = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.wild.test')];
+  const shown = shownFor('a@example.test', { ...imaps, hostname: 'imap.provider.test' }, { ...submissions, hostname: 'smtp.wild.test' });
+
+  test('createAccount is refused with account-oauth2-only before any login or creation', async () => {
+    const { experiment, calls } = fakeExperiment(() => true);
+    const { handle } = handlerWith(zone, experiment, { connect, knowsOAuth2: async () => false });
+    const found = await handle({ type: 'discover', address: 'a@example.test' });
+    expect(found.ok && found.discovery.outgoing?.probe).toMatchObject({ status: 'ok', auth: ['OAUTHBEARER', 'XOAUTH2'] });
+    const refused = await handle({ type: 'createAccount', shown, trusted: false, password: 'x' });
+    expect(refused).toEqual({ ok: false, reason: 'account-oauth2-only' });
+    expect(calls.verified.length + calls.created.length).toBe(0);
+  });
+
+  test('a host Thunderbird knows for OAuth2 goes ahead; knowsOAuth2 answers per server', async () => {
+    const { experiment, calls } = fakeExperiment(() => true);
+    const knows = async (s: ServerRef): Promise<boolean> => s.hostname === 'smtp.wild.test';
+    const { handle } = handlerWith(zone, experiment, { connect, knowsOAuth2: knows });
+    expect(await handle({ type: 'knowsOAuth2', servers: [shown.incoming, shown.outgoing] })).toEqual({ known: [false, true] });
+    expect(await handle({ type: 'createAccount', shown, trusted: false })).toMatchObject({ ok: true });
+    expect(calls.created.length).toBe(1);
+  });
+
+  test('probeAlternative: on request one alternative is probed and vouched for; one not published gets null', async () => {
+    const withAlternative = [...zone, srv(`_pop3s._tcp.${D}`, 0, 1, 995, 'pop.wild.test')];
+    const { handle } = handlerWith(withAlternative, null, { connect });
+    const found = await handle({ type: 'discover', address: 'a@example.test' });
+    expect(found.ok && found.discovery.alternatives.map((a) => a.probe)).toEqual([null]);
+    const pop: ServerRef = { protocol: 'pop3', hostname: 'pop.wild.test', port: 995, security: 'tls' };
+    const { setting } = await handle({ type: 'probeAlternative', address: 'a@example.test', server: pop });
+    expect(setting).toMatchObject({ ...pop, verifiedBy: ['dnssec'], probe: { status: 'ok', auth: ['PLAIN', 'USER'] } });
+    const gone = await handle({ type: 'probeAlternative', address: 'a@example.test', server: { ...pop, port: 1995 } });
+    expect(gone).toEqual({ setting: null });
   });
 });

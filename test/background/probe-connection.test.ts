@@ -21,6 +21,7 @@ function fakeExperiment(overrides: Partial<ProbeExperiment> = {}) {
     writeLine: record('writeLine', { ok: true as const }),
     startTls: record('startTls', { ok: true as const, tls: { ...wireTls, authorized: false, error: 'ERROR_TRUST', userException: true } }),
     close: record('close', undefined),
+    knowsOAuth2: record('knowsOAuth2', false),
     ...overrides,
   };
   return { experiment, calls, browser: { srvAutoconfigProbe: experiment } as unknown as Browser };
@@ -54,6 +55,14 @@ describe('in Thunderbird', () => {
     expect(upgraded).toEqual({ ok: true, tls: excepted });
     result.connection.close();
     expect(calls).toEqual([['readLine', 3], ['writeLine', 3, 'a1 STARTTLS'], ['startTls', 3], ['close', 3]]);
+  });
+
+  test('the Experiment refusing the call (over its bound of open connections) is a connect failure, not a thrown error', async () => {
+    const refused = async () => { throw new Error('srvAutoconfigProbe.connect: over 16 connections open'); };
+    const { browser } = fakeExperiment({ connect: refused });
+    expect(await probeConnect(browser)?.(request())).toEqual({
+      ok: false, reason: 'connect-refused', detail: 'srvAutoconfigProbe.connect: over 16 connections open',
+    });
   });
 
   test('a failure is passed on as the Experiment reported it', async () => {

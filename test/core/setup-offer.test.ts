@@ -21,6 +21,7 @@ describe("setupOffer: what Thunderbird's own account set-up is handed", () => {
       incomingAlternatives: [{ protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' }],
       outgoingAlternatives: [{ protocol: 'smtp', hostname: `smtp.${D}`, port: 587, security: 'starttls' }],
       unverifiedHosts: [],
+      oauth2OnlyHosts: [],
     });
   });
 
@@ -39,5 +40,20 @@ describe("setupOffer: what Thunderbird's own account set-up is handed", () => {
   test('nothing to hand over without both an incoming and an outgoing server', async () => {
     expect(setupOffer(await discoverIn([srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`)], 'a@example.test'))).toBeNull();
     expect(setupOffer(await discoverIn([], 'a@example.test'))).toBeNull();
+  });
+
+  test('RFC 7628: a server whose probe read only OAuth2 mechanisms is named, so Thunderbird never asks a password for it', async () => {
+    const found = await discoverIn([
+      srv(`_imaps._tcp.${D}`, 0, 1, 993, `imap.${D}`),
+      srv(`_submissions._tcp.${D}`, 0, 1, 465, `smtp.${D}`),
+    ], 'alice@example.test');
+    const probe = (auth: string[]) =>
+      ({ status: 'ok' as const, tlsVersion: 'TLSv1.3', certificate: null, starttls: null, auth, dane: 'absent' as const });
+    const offer = setupOffer({
+      ...found,
+      incoming: { ...found.incoming!, probe: probe(['PLAIN']) },
+      outgoing: { ...found.outgoing!, probe: probe(['OAUTHBEARER', 'XOAUTH2']) },
+    });
+    expect(offer?.oauth2OnlyHosts).toEqual([`smtp.${D}`]);
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startDovecotProbeServer, type DovecotProbeServer } from '../support/dovecot-probe.ts';
+import { startProbeServers, type ProbeServers } from '../support/probe-servers.ts';
 import { packageAddon, startThunderbird, type RunningThunderbird } from '../support/thunderbird.ts';
 
 const HOSTS = ['imap.probe.test', 'wrong.probe.test', 'self.probe.test', 'exception.probe.test', 'expired.probe.test', 'silent.probe.test'];
@@ -402,6 +403,235 @@ describe('Thunderbird: the server probe Experiment', () => {
     expect(thrown[4]).toMatch(/line/);
     expect(thrown[5]).toMatch(/line/);
     expect(steps[6]?.answer).toEqual({ ok: false, reason: 'closed', detail: 'no such connection (closed or timed out)' });
+  });
+
+  /**
+   * What the add-on itself reports (RFC 6186 §6 via RFC 6125 §6, RFC 8314, RFC 7673 §3): the background's discover
+   * answer (the handler the popup asks) for the probe zones of test/resolver/zones, against the servers of
+   * test/support/probe-servers.ts (dovecot, postfix, hostile Node servers) through Thunderbird's own sockets and trust.
+   */
+  describe('the add-on: verifiedBy, the probe and the badge as the background reports them', () => {
+    let servers: ProbeServers;
+    beforeAll(async () => {
+      servers = await startProbeServers(inject('stateDir'));
+      // The add-on asks the test resolver, no fallback to public resolvers.
+      await tb.marionette.executeAsync(`
+        const [id, doh, done] = arguments;
+        ${PAGE}
+        (async () => {
+          const page = await addonPage(id);
+          const area = page.browser.storage.sync || page.browser.storage.local;
+          const settings = { choice: 'custom', customUrl: doh, fallback: false, timeoutMs: 4000 };
+          await area.set(page.JSON.parse(JSON.stringify({ settings })));
+          done(true);
+        })().catch((e) => done(String(e)));
+      `, [tb.addonId, inject('dohUrl')]);
+    }, 300_000);
+    afterAll(async () => { await servers?.stop(); });
+
+    interface Found {
+      incoming: Record<string, unknown> | null;
+      outgoing: Record<string, unknown> | null;
+      badge: { level: string; reasons: string[] };
+    }
+    function discover(addresses: string[]): Promise<Record<string, Found | string>> {
+      return tb.marionette.executeAsync(`
+        const [id, addresses, done] = arguments;
+        ${PAGE}
+        (async () => {
+          const page = await addonPage(id);
+          const out = {};
+          // Four at a time: two probes each (and a plain-text second look) stay under the Experiment's 16 open connections.
+          for (let i = 0; i < addresses.length; i += 4) {
+            await Promise.all(addresses.slice(i, i + 4).map(async (address) => {
+              const request = page.JSON.parse(JSON.stringify({ type: 'discover', address, fresh: true }));
+              const answer = JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(request)));
+              out[address] = answer.ok ? answer.discovery : 'refused: ' + (answer.reason || answer.failure);
+            }));
+          }
+          done(out);
+        })().catch((e) => done({ error: 'script error: ' + e }));
+      `, [tb.addonId, addresses]);
+    }
+
+    const ok = (extra: object = {}) => ({ status: 'ok', tlsVersion: 'TLSv1.3', dane: 'absent', ...extra });
+    const validFor = (namesDomain = false) => ({ valid: true, namesTarget: true, namesDomain });
+    const cases = [
+      {
+        name: 'a certificate for the target only: probe ok, vouched for by the domain and DNSSEC, badge tls',
+        address: 'alice@good.probe.test',
+        incoming: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), starttls: null, auth: ['PLAIN'] }) },
+        outgoing: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), auth: ['PLAIN', 'LOGIN'] }) },
+        level: 'tls',
+      },
+      {
+        name: 'RFC 6125 §6.2.1: an unsigned out-of-domain target whose certificate names the email domain is verified',
+        address: 'alice@shop.hosted-probe.test',
+        incoming: { inDomain: false, dnssec: false, verifiedBy: ['certificate'], probe: ok({ certificate: validFor(true) }) },
+        outgoing: { inDomain: false, dnssec: false, verifiedBy: ['certificate'], probe: ok({ certificate: validFor(true) }) },
+        level: 'tls',
+      },
+      {
+        name: 'RFC 7628: a submission server that offers only OAuth2: the mechanisms as advertised',
+        address: 'alice@oauth2only.probe.test',
+        outgoing: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), auth: ['OAUTHBEARER', 'XOAUTH2'] }) },
+        level: 'tls',
+      },
+      {
+        name: 'an expired certificate: failed, badge none with the reason',
+        address: 'alice@expired.probe.test',
+        incoming: { verifiedBy: ['in-domain', 'dnssec'], probe: { status: 'failed', reason: 'probe-certificate-expired' } },
+        level: 'none',
+        reasons: ['incoming-probe-failed', 'probe-certificate-expired'],
+      },
+      {
+        name: 'a certificate for another name: failed (probe-certificate-name)',
+        address: 'alice@othername.probe.test',
+        incoming: { probe: { status: 'failed', reason: 'probe-certificate-name' } },
+        level: 'none',
+        reasons: ['incoming-probe-failed', 'probe-certificate-name'],
+      },
+      {
+        name: 'a self-signed certificate: failed (probe-certificate-untrusted)',
+        address: 'alice@selfsigned.probe.test',
+        incoming: { probe: { status: 'failed', reason: 'probe-certificate-untrusted' } },
+        level: 'none',
+        reasons: ['incoming-probe-failed', 'probe-certificate-untrusted'],
+      },
+      {
+        name: 'RFC 8314 §4.1: postfix without STARTTLS on a STARTTLS label: failed, starttls missing',
+        address: 'alice@nostarttls.probe.test',
+        outgoing: { probe: { status: 'failed', reason: 'probe-starttls-missing', starttls: 'missing', certificate: null } },
+        level: 'none',
+        reasons: ['outgoing-probe-failed', 'probe-starttls-missing'],
+      },
+      {
+        name: 'RFC 8314 §3.1: plain text on an implicit-TLS port: failed (probe-plaintext-on-tls-port)',
+        address: 'alice@plaintext.probe.test',
+        incoming: { probe: { status: 'failed', reason: 'probe-plaintext-on-tls-port', tlsVersion: null } },
+        level: 'none',
+        reasons: ['incoming-probe-failed', 'probe-plaintext-on-tls-port'],
+      },
+      {
+        name: 'RFC 7673 §3: a matching TLSA record under DNSSEC: dane valid, vouched for by dane',
+        address: 'alice@dane-ok.probe.test',
+        incoming: { verifiedBy: ['in-domain', 'dnssec', 'dane'], probe: ok({ dane: 'valid', certificate: validFor() }) },
+        level: 'tls',
+      },
+      {
+        name: 'RFC 7673 §3: a TLSA record under DNSSEC that matches nothing: failed (probe-dane-mismatch)',
+        address: 'alice@dane-bad.probe.test',
+        incoming: { probe: { status: 'failed', dane: 'mismatch', reason: 'probe-dane-mismatch' } },
+        level: 'none',
+        reasons: ['incoming-probe-failed', 'probe-dane-mismatch'],
+      },
+    ];
+    let found: Record<string, Found | string> = {};
+
+    test('every case is answered through the add-on\'s message handler', async () => {
+      const started = Date.now();
+      found = await discover(cases.map((c) => c.address));
+      console.log(`${cases.length} discoveries with probes through Thunderbird: ${Date.now() - started} ms`);
+      expect(Object.keys(found).sort()).toEqual(cases.map((c) => c.address).sort());
+    }, 120_000);
+
+    test.each(cases)('$name', ({ address, incoming, outgoing, level, reasons }) => {
+      const d = found[address];
+      if (typeof d !== 'object') throw new Error(`${address}: ${String(d)}`);
+      if (incoming !== undefined) expect(d.incoming).toMatchObject(incoming);
+      if (outgoing !== undefined) expect(d.outgoing).toMatchObject(outgoing);
+      expect(d.badge.level).toBe(level);
+      if (reasons !== undefined) expect(d.badge.reasons).toEqual(expect.arrayContaining(reasons));
+    });
+
+    test('the popup: the badge, the probe rows, and "Check this server" for an alternative (probed only on request)', async () => {
+      const result = await tb.marionette.executeAsync<Record<string, string>>(`
+        const [id, done] = arguments;
+        ${PAGE}
+        (async () => {
+          const page = await addonPage(id);
+          const win = Services.wm.getMostRecentWindow('mail:3pane');
+          const tab = win.gTabmail.openTab('contentTab', { url: page.browser.runtime.getURL('popup/popup.html') });
+          const until = async (check, what) => {
+            for (let i = 0; i < 400; i++) { const v = check(); if (v) return v; await sleep(50); }
+            throw new Error('timed out waiting for ' + what);
+          };
+          await until(() => tab.browser.contentDocument && tab.browser.contentDocument.getElementById('go')
+            && tab.browser.contentDocument.getElementById('go').textContent !== '', 'the popup');
+          const p = tab.browser.contentDocument;
+          const look = async (address) => {
+            p.getElementById('address').value = address;
+            p.getElementById('go').click();
+            await until(() => p.querySelector('#badge .badge') && p.getElementById('go').getAttribute('aria-disabled') !== 'true', address);
+          };
+          await look('alice@expired.probe.test');
+          const expired = { badge: p.querySelector('#badge .badge').className, rows: p.getElementById('settings').textContent };
+          await look('alice@oauth2only.probe.test');
+          await until(() => p.getElementById('create-why').textContent !== '', 'the OAuth2 check');
+          const oauth2 = {
+            disabled: String(p.getElementById('create-account').disabled), status: p.getElementById('create-why').textContent,
+          };
+          await look('alice@alts.probe.test');
+          const buttons = [...p.querySelectorAll('#extras .alternative-check button')];
+          const before = p.getElementById('extras').textContent;
+          for (const b of buttons) b.click();
+          const statuses = () => [...p.querySelectorAll('#extras .alternative-check [role=status]')];
+          await until(() => p.querySelectorAll('#extras .alternative-check button').length === 0
+            && !statuses().some((s) => s.textContent === 'Checking…'), 'the checks');
+          const results = statuses().map((s) => s.textContent + (s.classList.contains('bad') ? ' [bad]' : ''));
+          win.gTabmail.closeTab(tab);
+          const answer = {
+            expiredBadge: expired.badge, expiredRows: expired.rows, buttons: String(buttons.length), before,
+            oauth2Disabled: oauth2.disabled, oauth2Status: oauth2.status,
+          };
+          done({ ...answer, results: results.join('|') });
+        })().catch((e) => done({ error: 'script error: ' + e }));
+      `, [tb.addonId]);
+      expect(result.error).toBeUndefined();
+      expect(result.expiredBadge).toContain('badge-none');
+      expect(result.expiredRows).toMatch(/certificate has expired|expired/i);
+      expect(result.buttons).toBe('2');
+      // RFC 7628: only OAuth2 offered and Thunderbird knows no provider for the host: Create is off, the reason beside it.
+      expect(result.oauth2Disabled).toBe('true');
+      expect(result.oauth2Status).toMatch(/accepts only OAuth2 sign-in/);
+      expect(result.before).not.toMatch(/TLSv1\.3/);
+      const [imap, smtp] = (result.results ?? '').split('|');
+      expect(imap).toMatch(/TLSv1\.3.*PLAIN/);
+      expect(imap).not.toContain('[bad]');
+      expect(smtp).toContain('[bad]');
+      console.log(`popup alternatives: ${result.results}`);
+    }, 120_000);
+
+    test('RFC 7628: the background refuses to create an account whose server takes only OAuth2 from an unknown provider', async () => {
+      const shown = {
+        address: 'alice@oauth2only.probe.test',
+        incoming: { protocol: 'imap', hostname: 'imap.good.probe.test', port: 11993, security: 'tls' },
+        outgoing: { protocol: 'smtp', hostname: 'smtp.oauth2only.probe.test', port: 11907, security: 'tls' },
+      };
+      const answers = await tb.marionette.executeAsync<unknown[]>(`
+        const [id, shownJson, done] = arguments;
+        ${PAGE}
+        (async () => {
+          const page = await addonPage(id);
+          const ask = async (r) => JSON.parse(JSON.stringify(await page.browser.runtime.sendMessage(page.JSON.parse(JSON.stringify(r)))));
+          const shown = JSON.parse(shownJson);
+          done([
+            await ask({ type: 'knowsOAuth2', servers: [shown.incoming, shown.outgoing] }),
+            await ask({ type: 'createAccount', shown, trusted: false, password: 'never sent' }),
+          ]);
+        })().catch((e) => done(['script error: ' + e]));
+      `, [tb.addonId, JSON.stringify(shown)]);
+      expect(answers).toEqual([{ known: [false, false] }, { ok: false, reason: 'account-oauth2-only' }]);
+    });
+
+    test('no probe sent a credential: dovecot saw no auth attempt, postfix no AUTH, MAIL or RCPT', () => {
+      const log = servers.dovecotLog();
+      expect(log).not.toMatch(/Info: Login: |auth failed|\(\d+ auth attempts/);
+      const sessions = servers.postfixLog().split('\n').filter((l) => / disconnect from .* ehlo=/.test(l));
+      expect(sessions.length).toBeGreaterThan(0);
+      expect(sessions.filter((l) => / (auth|mail|rcpt|data)=/.test(l))).toEqual([]);
+      expect(servers.oauth2OnlyCommands.filter((l) => /^(AUTH|MAIL|RCPT|DATA)\b/i.test(l))).toEqual([]);
+    });
   });
 
   // Last: it restarts the add-on.

@@ -3,6 +3,7 @@
 import type { Discovery, Setting } from '../verdict/verdict.ts';
 import { isVerified } from '../trust/verified-by.ts';
 import { serverRef, type ServerRef } from './match-shown.ts';
+import { oauth2OnlyHosts } from './oauth2-only.ts';
 
 export interface SetupOffer {
   readonly address: string;
@@ -17,6 +18,11 @@ export interface SetupOffer {
    * goes straight through; otherwise Thunderbird's dialog asks the user about exactly these hosts.
    */
   readonly unverifiedHosts: readonly string[];
+  /**
+   * Host names of offered servers whose probe read only OAuth2 mechanisms (RFC 7628): Thunderbird offers them only
+   * when it knows the host's OAuth2 provider, never with a password that cannot work.
+   */
+  readonly oauth2OnlyHosts: readonly string[];
 }
 
 /** The offer for a found discovery with both an incoming and an outgoing server; null otherwise. */
@@ -34,5 +40,7 @@ export function setupOffer(discovery: Discovery): SetupOffer | null {
     incomingAlternatives: alternatives(false),
     outgoingAlternatives: alternatives(true),
     unverifiedHosts: [...new Set(unverified)],
+    // Whether Thunderbird knows the provider is asked in Thunderbird (src/experiments/setup).
+    oauth2OnlyHosts: oauth2OnlyHosts(offered, () => false),
   };
 }

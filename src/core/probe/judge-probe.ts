@@ -64,12 +64,13 @@ export async function judgeProbe(raw: RawProbe, tlsa: DaneResult | null, ctx: Ju
   const spkis = parsed.map((p) => (p.ok ? p.value.spki : null));
   const dane = await matchDane(tlsa, { certificates: tls.chain, spkis }, certificate.valid, ctx.digest);
   const result = { ...base, certificate, dane };
-  if (!raw.ok) return fail(raw.reason, raw.detail, result);
   if (dane === 'mismatch') return fail('probe-dane-mismatch', 'no TLSA record matches the chain presented', result);
-  // RFC 7671 §5.1: a DANE-EE match stands in for PKIX validation; otherwise the certificate must validate.
+  // RFC 7671 §5.1: a DANE-EE match stands in for PKIX validation; otherwise the certificate must validate. Judged
+  // before the dialogue's own failure: a TLS stack that refused the certificate (Thunderbird) cuts the dialogue short.
   if (!certificate.valid && dane !== 'valid') {
     return fail(certificateReason(tls, leaf.value.notAfter.ms, certificate, ctx.now), tls.error ?? '', result);
   }
+  if (!raw.ok) return fail(raw.reason, raw.detail, result);
   return { status: 'ok', ...result };
 }
 

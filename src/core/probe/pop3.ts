@@ -18,9 +18,11 @@ async function capa(s: Session): Promise<Step<string[] | null>> {
   return { ok: false, reason: 'probe-response-too-long', detail: `more than ${MAX_REPLY_LINES} lines in reply to CAPA` };
 }
 
-/** RFC 5034 §3: `SASL PLAIN OAUTHBEARER …`. */
-const authOf = (caps: readonly string[] | null): string[] =>
-  (caps ?? []).flatMap((c) => (c.startsWith('SASL ') ? c.slice(5).trim().split(/\s+/) : []));
+/** RFC 5034 §3: `SASL PLAIN OAUTHBEARER …`; RFC 2449 §6.3 USER (USER/PASS) shown beside them. */
+const authOf = (caps: readonly string[] | null): string[] => [
+  ...(caps ?? []).flatMap((c) => (c.startsWith('SASL ') ? c.slice(5).trim().split(/\s+/) : [])),
+  ...(caps ?? []).filter((c) => c === 'USER'),
+];
 
 export const probePop3: Dialogue = async (s, starttls, learnt: Learnt) => {
   const greeting = await s.read();

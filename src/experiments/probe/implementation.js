@@ -85,6 +85,8 @@ function probeArgumentError(what, args) {
     case 'startTls':
     case 'close':
       return integerIn(args[0], 1, Number.MAX_SAFE_INTEGER) ? null : 'id must be a connection id';
+    case 'knowsOAuth2':
+      return hostError(args[0]) ?? (['imap', 'pop3', 'smtp'].includes(args[1]) ? null : 'protocol must be imap, pop3 or smtp');
     default:
       return `unknown function ${String(what)}`;
   }
@@ -404,6 +406,11 @@ var srvAutoconfigProbe = class extends ExtensionCommon.ExtensionAPI {
         close: checked('close', async (id) => {
           connection(id)?.fail('closed', 'closed by the add-on');
           if (connection(id)) connections.delete(id);
+        }),
+        // Thunderbird's own OAuth2 provider registry, as its account set-up asks it (OAuth2Providers.sys.mjs).
+        knowsOAuth2: checked('knowsOAuth2', async (hostname, protocol) => {
+          const { OAuth2Providers } = ChromeUtils.importESModule('resource:///modules/OAuth2Providers.sys.mjs');
+          return Boolean(OAuth2Providers.getHostnameDetails(hostname, protocol));
         }),
       },
     };

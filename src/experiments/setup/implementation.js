@@ -48,7 +48,24 @@ function isOffer(offer, address) {
     && isServer(offer.incoming, incoming) && isServer(offer.outgoing, ['smtp'])
     && Array.isArray(offer.incomingAlternatives) && offer.incomingAlternatives.every((s) => isServer(s, incoming))
     && Array.isArray(offer.outgoingAlternatives) && offer.outgoingAlternatives.every((s) => isServer(s, ['smtp']))
-    && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
+    && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h))
+    && Array.isArray(offer.oauth2OnlyHosts) && offer.oauth2OnlyHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
+}
+
+/**
+ * The offer without servers that take only OAuth2 (RFC 7628) from a provider Thunderbird does not know: a password
+ * prompt for them cannot work. Null when a chosen server is one of them: Thunderbird's own result stands.
+ */
+function withoutUnusable(offer) {
+  const { OAuth2Providers } = ChromeUtils.importESModule(OAUTH2_PROVIDERS);
+  const usable = (ref) => !offer.oauth2OnlyHosts.includes(ref.hostname)
+    || Boolean(OAuth2Providers.getHostnameDetails(ref.hostname, ref.protocol));
+  if (!usable(offer.incoming) || !usable(offer.outgoing)) return null;
+  return {
+    ...offer,
+    incomingAlternatives: offer.incomingAlternatives.filter(usable),
+    outgoingAlternatives: offer.outgoingAlternatives.filter(usable),
+  };
 }
 
 /** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates (the shared builder). */
@@ -109,7 +126,8 @@ function withSrv(original) {
       return own;
     };
     if (abortSignal.aborted || (own && own.source === AccountConfig.kSourceXML && FIRST_HAND.has(own.subSource))) return theirs();
-    const offer = await asked;
+    const answered = await asked;
+    const offer = answered === null ? null : withoutUnusable(answered);
     if (offer === null || abortSignal.aborted) return theirs();
     if (offer.unverifiedHosts.length > 0) {
       // RFC 6186 §6: a target outside the domain that nothing vouches for is used only if the user says so.

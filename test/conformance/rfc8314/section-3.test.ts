@@ -96,11 +96,11 @@ describe('RFC 8314 §3: the probe dialogues', () => {
       sent: [],
     },
     {
-      name: 'RFC 2449 §5 / RFC 5034 §3: POP3 CAPA with SASL mechanisms, then QUIT',
+      name: 'RFC 2449 §5 / RFC 5034 §3 / RFC 2449 §6.3: POP3 CAPA with SASL mechanisms and USER, then QUIT',
       target: target('pop3', 'tls'),
       greeting: ['+OK ready'],
       replies: { CAPA: ['+OK', 'TOP', 'SASL PLAIN XOAUTH2', 'USER', '.'] },
-      expected: { ok: true, learnt: { auth: ['PLAIN', 'XOAUTH2'] } },
+      expected: { ok: true, learnt: { auth: ['PLAIN', 'XOAUTH2', 'USER'] } },
       sent: ['CAPA', 'QUIT'],
     },
     {

@@ -20,7 +20,8 @@ export const discoverFinal = (lookup: number) => ask({ type: 'discoverFinal', lo
 export async function lastResult(): Promise<LastLookup | null> {
   const stored = (await api.storage.local.get(LAST_KEY))[LAST_KEY] as Partial<LastLookup> | undefined;
   // Another version's result (before an upgrade) is not rendered: its shape may differ.
-  const usable = stored?.version === LAST_VERSION && typeof stored.input === 'string' && typeof stored.response === 'object' && stored.response !== null;
+  const usable =
+    stored?.version === LAST_VERSION && typeof stored.input === 'string' && typeof stored.response === 'object' && stored.response !== null;
   return usable ? (stored as LastLookup) : null;
 }
 /** Opens the resolver connection while the user types (the answer itself is not used). */
@@ -36,7 +37,8 @@ export const listAccounts = () => ask({ type: 'listAccounts' });
 export const updateAccount = (accountId: string, shown: Extract<Request, { type: 'updateAccount' }>['shown'], trusted: boolean) =>
   ask({ type: 'updateAccount', accountId, shown, confirmed: true, trusted });
 export const recheckAccount = (accountId: string) => ask({ type: 'recheckAccount', accountId });
-export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) => ask({ type: 'createAccount', ...request });
+export const createAccount = (request: Omit<Extract<Request, { type: 'createAccount' }>, 'type'>) =>
+  ask({ type: 'createAccount', ...request });
 export const cancelCreate = () => ask({ type: 'cancelCreate' });
 /** The background's steps while an account is created (runtime messages from our own background only). */
 export function onCreateProgress(listener: (step: CreateStep) => void): void {

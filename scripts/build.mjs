@@ -36,7 +36,15 @@ for (const experiment of ['accounts', 'probe', 'setup', 'shared']) {
 // dist/meta.json: which source put how many bytes in each bundle (bench/bundle-sizes.ts says where a budget goes).
 const outputs = {};
 for (const options of contexts) {
-  const config = { bundle: true, outdir: 'dist', sourcemap: 'linked', legalComments: 'none', logLevel: 'warning', metafile: !watch, ...options };
+  const config = {
+    bundle: true,
+    outdir: 'dist',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: !watch,
+    ...options,
+  };
   if (watch) await (await esbuild.context(config)).watch();
   else Object.assign(outputs, (await esbuild.build(config)).metafile.outputs);
 }

@@ -98,8 +98,20 @@ export interface ResponseFor {
 export interface AccountReport {
   readonly accountId: string;
   readonly address: string;
-  readonly incoming: { readonly protocol: string; readonly hostname: string; readonly port: number; readonly security: string; readonly username: string };
-  readonly outgoing: { readonly protocol: string; readonly hostname: string; readonly port: number; readonly security: string; readonly username: string } | null;
+  readonly incoming: {
+    readonly protocol: string;
+    readonly hostname: string;
+    readonly port: number;
+    readonly security: string;
+    readonly username: string;
+  };
+  readonly outgoing: {
+    readonly protocol: string;
+    readonly hostname: string;
+    readonly port: number;
+    readonly security: string;
+    readonly username: string;
+  } | null;
   /** Where the account is weaker than what the domain publishes with something vouching for it. */
   readonly weaknesses: readonly WeaknessReason[];
   /** The level the account's own servers get (the badge rules). */

@@ -1,8 +1,32 @@
 // Answers the popup's and options page's requests (src/protocol.ts) with the core.
 import {
-  accountLevel, assessServer, chooseLogin, isCacheKey, lookup, matchShown, proposeUpdate, relookup, discover, discoverWithCache, parseAddress, planAccount,
-  oauth2OnlyHosts, probeAlternatives, readSettings, resolverList, sameServer, serverRef, serverSettings,
-  type AccountReason, type BadgeLevel, type Discovery, type DiscoveryOptions, type EmailAddress, type Platform, type ServerRef, type Setting,
+  accountLevel,
+  assessServer,
+  chooseLogin,
+  isCacheKey,
+  lookup,
+  matchShown,
+  proposeUpdate,
+  relookup,
+  discover,
+  discoverWithCache,
+  parseAddress,
+  planAccount,
+  oauth2OnlyHosts,
+  probeAlternatives,
+  readSettings,
+  resolverList,
+  sameServer,
+  serverRef,
+  serverSettings,
+  type AccountReason,
+  type BadgeLevel,
+  type Discovery,
+  type DiscoveryOptions,
+  type EmailAddress,
+  type Platform,
+  type ServerRef,
+  type Setting,
 } from '../core/index.ts';
 import {
   LAST_KEY, LAST_VERSION, type AccountReport, type CreateStep, type DiscoverResponse, type LastLookup, type Request, type ResponseFor,
@@ -75,7 +99,8 @@ export function createHandler(deps: Deps): Handler {
       weaknesses: found ? [...new Set(servers.flatMap((s) => assessServer(s, discovery)))] : [],
       level: found ? accountLevel(servers, discovery) : 'none',
       published: found ? discovery.badge : null,
-      proposal: proposal === null ? null : { incoming: where(proposal.incoming), outgoing: where(proposal.outgoing), verified: proposal.verified },
+      proposal:
+        proposal === null ? null : { incoming: where(proposal.incoming), outgoing: where(proposal.outgoing), verified: proposal.verified },
       fromCache: discovery?.fromCache ?? false,
     };
   };
@@ -217,7 +242,10 @@ export function createHandler(deps: Deps): Handler {
         return { ok: false, reason: 'account-nothing-to-update' };
       }
       // The same rule as creating: exactly the servers shown, still published, vouched for or trusted.
-      const checked = (side: ServerRef | null, current: { protocol: string } | null): { ok: true; server: ServerRef | null } | { ok: false; reason: AccountReason } => {
+      const checked = (
+        side: ServerRef | null,
+        current: { protocol: string } | null,
+      ): { ok: true; server: ServerRef | null } | { ok: false; reason: AccountReason } => {
         if (side === null) return { ok: true, server: null };
         // RFC 6186 §4: never IMAP<->POP3 (nor incoming<->outgoing) on an update.
         if (current === null || current.protocol !== side.protocol) return { ok: false, reason: 'account-bad-settings' };

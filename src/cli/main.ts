@@ -30,7 +30,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   }
   // One discovery per run: the policy host's address lookups share its memory of failed resolvers.
   const memory = rememberFailures();
-  const options = { resolvers: args.doh, method: args.method, timeoutMs: args.timeout, transport: args.transport, probe: args.probe, memory };
+  const options = {
+    resolvers: args.doh,
+    method: args.method,
+    timeoutMs: args.timeout,
+    transport: args.transport,
+    probe: args.probe,
+    memory,
+  };
   let node;
   try {
     node = createNodePlatform(args.ca, options);
@@ -89,7 +96,8 @@ function readArguments(argv: readonly string[]): Arguments | 'help' {
     },
   });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'an email address is required' : 'give exactly one address');
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'an email address is required' : 'give exactly one address');
   // The checked URL, not the text: a URI template (RFC 8484 §4.1) is used expanded.
   const doh = (values.doh ?? resolverList(DEFAULT_SETTINGS)).map((url) => {
     const checked = checkResolverUrl(url, parseUrl);

@@ -74,7 +74,9 @@ describe('createAccount', () => {
   test('RFC 6186 §4: with a password the full address is tried, then the local-part; the account uses the one that logged in', async () => {
     const { experiment, calls } = fakeExperiment((u) => u === 'alice');
     const { handle } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw', remember: true })).toEqual({ ok: true, accountId: 'account9', username: 'alice' });
+    expect(
+      await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw', remember: true }),
+    ).toEqual({ ok: true, accountId: 'account9', username: 'alice' });
     expect(calls.verified).toEqual(['alice@example.test', 'alice']);
     // One check per name: the LOGIN command only, the server did not advertise LOGINDISABLED.
     expect(calls.allMethods).toEqual([false, false]);
@@ -138,7 +140,9 @@ describe('createAccount', () => {
   test('without a password the first username is used and nothing is verified or remembered', async () => {
     const { experiment, calls } = fakeExperiment(() => false);
     const { handle } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, displayName: 'Alice' })).toMatchObject({ ok: true, username: 'alice@example.test' });
+    expect(
+      await handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, displayName: 'Alice' }),
+    ).toMatchObject({ ok: true, username: 'alice@example.test' });
     expect(calls.verified).toEqual([]);
     expect(calls.created[0]).toMatchObject({ displayName: 'Alice' });
     expect(calls.created[0]).not.toHaveProperty('password');
@@ -146,19 +150,32 @@ describe('createAccount', () => {
 
   test('no name logs in: refused, nothing created', async () => {
     const { experiment, calls } = fakeExperiment(() => false);
-    expect(await handlerWith(ZONE, experiment).handle({ type: 'createAccount', shown: shownFor('a@example.test'), trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-login-failed' });
+    expect(
+      await handlerWith(ZONE, experiment).handle({
+        type: 'createAccount',
+        shown: shownFor('a@example.test'),
+        trusted: false,
+        password: 'x',
+      }),
+    ).toEqual({ ok: false, reason: 'account-login-failed' });
     expect(calls.created).toEqual([]);
   });
 
   const providerIn: ServerRef = { protocol: 'imap', hostname: 'imap.provider.test', port: 993, security: 'tls' };
   const providerOut: ServerRef = { protocol: 'smtp', hostname: 'smtp.provider.test', port: 465, security: 'tls' };
-  const outside = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+  const outside = [
+    srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'),
+    srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test'),
+  ];
 
   test('RFC 6186 §6: unverified without confirmation is refused before any login or creation', async () => {
     const { experiment, calls } = fakeExperiment(() => true);
     const { handle } = handlerWith(outside, experiment, { ad: false });
     const shown = shownFor('a@example.test', providerIn, providerOut);
-    expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({ ok: false, reason: 'account-unverified' });
+    expect(await handle({ type: 'createAccount', shown, trusted: false, password: 'x' })).toEqual({
+      ok: false,
+      reason: 'account-unverified',
+    });
     expect(calls.verified.length + calls.created.length).toBe(0);
     // A message is data from a page: only the boolean true confirms, not a truthy string or number.
     for (const notTrue of ['false', 1, 'yes'] as unknown as boolean[]) {
@@ -171,10 +188,16 @@ describe('createAccount', () => {
   test('RFC 6186 §6: a confirmation covers only the servers shown — a changed answer is refused before any login', async () => {
     // The user saw and trusted provider.test; by the time of the click the domain names attacker.test.
     const { experiment, calls } = fakeExperiment(() => true);
-    const changed = [srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test')];
+    const changed = [
+      srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.attacker.test'),
+      srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test'),
+    ];
     const { handle } = handlerWith(changed, experiment, { ad: false });
     const shown = shownFor('a@example.test', providerIn, providerOut);
-    expect(await handle({ type: 'createAccount', shown, trusted: true, password: 'secret' })).toEqual({ ok: false, reason: 'account-settings-changed' });
+    expect(await handle({ type: 'createAccount', shown, trusted: true, password: 'secret' })).toEqual({
+      ok: false,
+      reason: 'account-settings-changed',
+    });
     expect(calls.verified).toEqual([]);
     expect(calls.created).toEqual([]);
   });
@@ -183,7 +206,10 @@ describe('createAccount', () => {
     // Shown in-domain with DNSSEC; now out of the domain without AD: the earlier view vouches for nothing.
     const { experiment, calls } = fakeExperiment(() => true);
     const { handle } = handlerWith(outside, experiment, { ad: false });
-    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test', providerIn, providerOut), trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test', providerIn, providerOut), trusted: false })).toEqual({
+      ok: false,
+      reason: 'account-unverified',
+    });
     expect(calls.created).toEqual([]);
   });
 
@@ -195,7 +221,10 @@ describe('createAccount', () => {
     };
     const { experiment, calls } = fakeExperiment(() => true, [alice]);
     const { handle, resolver } = handlerWith(ZONE, experiment);
-    expect(await handle({ type: 'createAccount', shown: shownFor('alice@EXAMPLE.test'), trusted: false, password: 'pw' })).toEqual({ ok: false, reason: 'account-exists' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('alice@EXAMPLE.test'), trusted: false, password: 'pw' })).toEqual({
+      ok: false,
+      reason: 'account-exists',
+    });
     expect(calls).toEqual({ verified: [], created: [], updated: [] });
     expect(resolver.calls).toEqual([]);
   });
@@ -203,7 +232,10 @@ describe('createAccount', () => {
   test('outside Thunderbird there is nothing to create accounts with', async () => {
     const { handle } = handlerWith(ZONE, null);
     expect(await handle({ type: 'capabilities' })).toEqual({ createAccounts: false });
-    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test'), trusted: false })).toEqual({ ok: false, reason: 'account-not-thunderbird' });
+    expect(await handle({ type: 'createAccount', shown: shownFor('a@example.test'), trusted: false })).toEqual({
+      ok: false,
+      reason: 'account-not-thunderbird',
+    });
   });
 });
 
@@ -231,16 +263,26 @@ describe('existing accounts', () => {
     const { experiment, calls } = fakeExperiment(() => true, [eve]);
     const { handle } = handlerWith(ZONE, experiment);
     const shown = { incoming: imaps, outgoing: null };
-    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: false, trusted: false })).toEqual({ ok: false, reason: 'account-update-unconfirmed' });
+    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: false, trusted: false })).toEqual({
+      ok: false,
+      reason: 'account-update-unconfirmed',
+    });
     expect(calls.updated).toEqual([]);
-    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: true, trusted: false })).toMatchObject({ ok: true });
-    expect(calls.updated).toEqual([{ accountId: 'account2', servers: { incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' } } }]);
+    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown, confirmed: true, trusted: false })).toMatchObject({
+      ok: true,
+    });
+    expect(calls.updated).toEqual([
+      { accountId: 'account2', servers: { incoming: { protocol: 'imap', hostname: `imap.${D}`, port: 993, security: 'tls' } } },
+    ]);
   });
 
   describe('RFC 6186 §6: moving an account obeys the rules of creating one', () => {
     // upd.test publishes, unsigned, servers of another domain; alice's account uses the domain's own host.
     const U = 'upd.test';
-    const spoofed = [srv(`_imaps._tcp.${U}`, 0, 0, 993, 'imap.attacker.test'), srv(`_submissions._tcp.${U}`, 0, 0, 465, 'smtp.attacker.test')];
+    const spoofed = [
+      srv(`_imaps._tcp.${U}`, 0, 0, 993, 'imap.attacker.test'),
+      srv(`_submissions._tcp.${U}`, 0, 0, 465, 'smtp.attacker.test'),
+    ];
     const alice: ExistingAccount = {
       accountId: 'account3', address: `alice@${U}`,
       incoming: { protocol: 'imap', hostname: `imap.${U}`, port: 143, security: 'starttls', username: 'alice' },
@@ -254,7 +296,10 @@ describe('existing accounts', () => {
       const { accounts: [row] } = await handlerWith(spoofed, experiment, { ad: false }).handle({ type: 'listAccounts' });
       expect(row?.weaknesses).toEqual([]);
       expect(row?.level).toBe('starttls');
-      expect(row?.published).toEqual({ level: 'unverified', reasons: expect.arrayContaining(['incoming-outside-domain', 'outgoing-outside-domain']) });
+      expect(row?.published).toEqual({
+        level: 'unverified',
+        reasons: expect.arrayContaining(['incoming-outside-domain', 'outgoing-outside-domain']),
+      });
       expect(row?.proposal).toEqual({ incoming: attackerIn, outgoing: attackerOut, verified: false });
     });
 
@@ -262,7 +307,10 @@ describe('existing accounts', () => {
       const { experiment, calls } = fakeExperiment(() => true, [alice]);
       const { handle } = handlerWith(spoofed, experiment, { ad: false });
       const shown = { incoming: attackerIn, outgoing: attackerOut };
-      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: false })).toEqual({ ok: false, reason: 'account-unverified' });
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: false })).toEqual({
+        ok: false,
+        reason: 'account-unverified',
+      });
       expect(calls.updated).toEqual([]);
       for (const notTrue of ['true', 1] as unknown as boolean[]) {
         const unconfirmed = { type: 'updateAccount', accountId: 'account3', shown, confirmed: notTrue, trusted: true } as const;
@@ -271,7 +319,9 @@ describe('existing accounts', () => {
         expect(await handle(untrusted)).toEqual({ ok: false, reason: 'account-unverified' });
       }
       expect(calls.updated).toEqual([]);
-      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: true })).toMatchObject({ ok: true });
+      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown, confirmed: true, trusted: true })).toMatchObject({
+        ok: true,
+      });
       expect(calls.updated).toEqual([{ accountId: 'account3', servers: { incoming: attackerIn, outgoing: attackerOut } }]);
     });
 
@@ -279,8 +329,15 @@ describe('existing accounts', () => {
       const { experiment, calls } = fakeExperiment(() => true, [alice]);
       const { handle } = handlerWith(spoofed, experiment, { ad: false });
       const elsewhere = { ...attackerIn, hostname: 'imap.elsewhere.test' };
-      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown: { incoming: elsewhere, outgoing: null }, confirmed: true, trusted: true }))
-        .toEqual({ ok: false, reason: 'account-settings-changed' });
+      expect(
+        await handle({
+          type: 'updateAccount',
+          accountId: 'account3',
+          shown: { incoming: elsewhere, outgoing: null },
+          confirmed: true,
+          trusted: true,
+        }),
+      ).toEqual({ ok: false, reason: 'account-settings-changed' });
       expect(calls.updated).toEqual([]);
     });
 
@@ -289,8 +346,15 @@ describe('existing accounts', () => {
       const withPop = [...spoofed, srv(`_pop3s._tcp.${U}`, 0, 0, 995, `pop.${U}`)];
       const { handle } = handlerWith(withPop, experiment, { ad: false });
       const pop: ServerRef = { protocol: 'pop3', hostname: `pop.${U}`, port: 995, security: 'tls' };
-      expect(await handle({ type: 'updateAccount', accountId: 'account3', shown: { incoming: pop, outgoing: null }, confirmed: true, trusted: true }))
-        .toEqual({ ok: false, reason: 'account-bad-settings' });
+      expect(
+        await handle({
+          type: 'updateAccount',
+          accountId: 'account3',
+          shown: { incoming: pop, outgoing: null },
+          confirmed: true,
+          trusted: true,
+        }),
+      ).toEqual({ ok: false, reason: 'account-bad-settings' });
       expect(calls.updated).toEqual([]);
     });
   });
@@ -313,8 +377,15 @@ describe('existing accounts', () => {
     const { experiment, calls } = fakeExperiment(() => true, [eve]);
     const refusing = { ...experiment, update: async () => ({ ok: false as const, reason: 'account-exists' as const }) };
     const { handle } = handlerWith(ZONE, refusing);
-    expect(await handle({ type: 'updateAccount', accountId: 'account2', shown: { incoming: imaps, outgoing: null }, confirmed: true, trusted: false }))
-      .toEqual({ ok: false, reason: 'account-exists' });
+    expect(
+      await handle({
+        type: 'updateAccount',
+        accountId: 'account2',
+        shown: { incoming: imaps, outgoing: null },
+        confirmed: true,
+        trusted: false,
+      }),
+    ).toEqual({ ok: false, reason: 'account-exists' });
     expect(calls.updated).toEqual([]);
   });
 
@@ -323,7 +394,10 @@ describe('existing accounts', () => {
     const { handle, resolver } = handlerWith(ZONE, experiment);
     await handle({ type: 'listAccounts' });
     const before = resolver.calls.length;
-    expect(await handle({ type: 'recheckAccount', accountId: 'account2' })).toMatchObject({ address: 'eve@example.test', weaknesses: ['weak-starttls-while-tls-offered'] });
+    expect(await handle({ type: 'recheckAccount', accountId: 'account2' })).toMatchObject({
+      address: 'eve@example.test',
+      weaknesses: ['weak-starttls-while-tls-offered'],
+    });
     expect(resolver.calls.slice(before).map((c) => c.name).sort()).toEqual([`_imap._tcp.${D}`, `_imaps._tcp.${D}`]);
   });
 
@@ -346,7 +420,7 @@ describe('clearCache', () => {
 });
 
 describe('preconnect', () => {
-  test('the popup opening sends one query, for localhost, to the chosen resolver only: the connection is warm before the click', async () => {
+  test('the popup opening sends one query, for localhost, to the chosen resolver only: warm before the click', async () => {
     const resolver = zoneResolver([]);
     const storage = memoryStorage();
     const handle = createHandler({
@@ -360,7 +434,9 @@ describe('preconnect', () => {
       accounts: null,
     });
     expect(await handle({ type: 'preconnect' })).toEqual({ resolver: 'https://resolver.example/dns-query' });
-    expect(resolver.calls.map((c) => [c.url.split('?')[0], c.name, c.type])).toEqual([['https://resolver.example/dns-query', 'localhost', 'A']]);
+    expect(resolver.calls.map((c) => [c.url.split('?')[0], c.name, c.type])).toEqual([
+      ['https://resolver.example/dns-query', 'localhost', 'A'],
+    ]);
     // Nothing a later lookup could mistake for a result of its own.
     expect([...storage.data.keys()]).toEqual([]);
   });

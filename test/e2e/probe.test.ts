@@ -72,7 +72,10 @@ describe('RFC 6186 §6 / RFC 6125 §6: the server probe against real servers', (
     {
       name: 'RFC 7628: a submission server that offers only OAuth2: its mechanisms are shown as advertised',
       address: 'alice@oauth2only.probe.test',
-      outgoing: { verifiedBy: ['in-domain', 'dnssec'], probe: ok({ certificate: validFor(), starttls: null, auth: ['OAUTHBEARER', 'XOAUTH2'] }) },
+      outgoing: {
+        verifiedBy: ['in-domain', 'dnssec'],
+        probe: ok({ certificate: validFor(), starttls: null, auth: ['OAUTHBEARER', 'XOAUTH2'] }),
+      },
       level: 'tls',
     },
     {

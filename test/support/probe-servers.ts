@@ -28,7 +28,16 @@ function certificates(stateDir: string): Map<string, KeyPair> {
   const map = new Map<string, KeyPair>();
   const plain = (host: string): void => { map.set(host, one(host, [host])); };
   const hosts = [
-    'imap.good', 'smtp.good', 'imap.upgrade', 'smtp.upgrade', 'pop.pops', 'smtp.pops', 'pop.stls', 'smtp.stls', 'smtp.nostarttls', 'smtp.oauth2only',
+    'imap.good',
+    'smtp.good',
+    'imap.upgrade',
+    'smtp.upgrade',
+    'pop.pops',
+    'smtp.pops',
+    'pop.stls',
+    'smtp.stls',
+    'smtp.nostarttls',
+    'smtp.oauth2only',
   ];
   for (const host of hosts) plain(`${host}.probe.test`);
   map.set('imap.expired.probe.test', one('expired', ['imap.expired.probe.test'], { days: -1 }));

@@ -27,7 +27,12 @@ describe('judgeProbe: the certificate decides before a dialogue it cut short', (
   });
 
   test('a dialogue that failed over a valid certificate keeps its own reason', async () => {
-    const raw: RawProbe = { ok: false, reason: 'probe-timeout', detail: 'slow', learnt: { tls: tls(true, null), starttls: null, auth: [] } };
+    const raw: RawProbe = {
+      ok: false,
+      reason: 'probe-timeout',
+      detail: 'slow',
+      learnt: { tls: tls(true, null), starttls: null, auth: [] },
+    };
     expect(await judgeProbe(raw, null, ctx('imap.provider.test'))).toMatchObject({ status: 'failed', reason: 'probe-timeout' });
   });
 });

@@ -15,6 +15,7 @@ const FIND_CONFIG = 'resource:///modules/accountcreation/FindConfig.sys.mjs';
 const ACCOUNT_CONFIG = 'resource:///modules/accountcreation/AccountConfig.sys.mjs';
 const CREATION_UTILS = 'resource:///modules/accountcreation/AccountCreationUtils.sys.mjs';
 const CONFIG_VERIFIER = 'resource:///modules/accountcreation/ConfigVerifier.sys.mjs';
+const OAUTH2_PROVIDERS = 'resource:///modules/OAuth2Providers.sys.mjs';
 
 // What Thunderbird found first-hand (the profile's isp/ folder, the domain's own autoconfig file) wins
 // over SRV; the ISP database, MX guess, Exchange autodiscover and guessing rank below it.

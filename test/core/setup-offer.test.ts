@@ -21,6 +21,7 @@ describe("setupOffer: what Thunderbird's own account set-up is handed", () => {
       incomingAlternatives: [{ protocol: 'imap', hostname: `imap.${D}`, port: 143, security: 'starttls' }],
       outgoingAlternatives: [{ protocol: 'smtp', hostname: `smtp.${D}`, port: 587, security: 'starttls' }],
       unverifiedHosts: [],
+      vouchedHosts: [`imap.${D}`, `smtp.${D}`],
       oauth2OnlyHosts: [],
     });
   });
@@ -31,10 +32,13 @@ describe("setupOffer: what Thunderbird's own account set-up is handed", () => {
       srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test'),
       srv(`_pop3s._tcp.${D}`, 5, 1, 995, 'pop.other.test'),
     ];
-    expect(setupOffer(await discoverIn(records, 'a@example.test', { ad: false }))?.unverifiedHosts)
-      .toEqual(['imap.provider.test', 'smtp.provider.test', 'pop.other.test']);
-    // DNSSEC vouches for them (docs/trust.md): nothing to confirm.
-    expect(setupOffer(await discoverIn(records, 'a@example.test', { ad: true }))?.unverifiedHosts).toEqual([]);
+    const unsigned = setupOffer(await discoverIn(records, 'a@example.test', { ad: false }));
+    expect(unsigned?.unverifiedHosts).toEqual(['imap.provider.test', 'smtp.provider.test', 'pop.other.test']);
+    expect(unsigned?.vouchedHosts).toEqual([]);
+    // DNSSEC vouches for them (docs/trust.md): nothing to confirm, each named as vouched for.
+    const signed = setupOffer(await discoverIn(records, 'a@example.test', { ad: true }));
+    expect(signed?.unverifiedHosts).toEqual([]);
+    expect(signed?.vouchedHosts).toEqual(['imap.provider.test', 'smtp.provider.test', 'pop.other.test']);
   });
 
   test('nothing to hand over without both an incoming and an outgoing server', async () => {

@@ -184,7 +184,7 @@ describe("Thunderbird's own account set-up with the add-on", () => {
 
   test('RFC 6186 §6: an unsigned answer naming hosts outside the domain is put to the user in the hub\'s own confirmation', async () => {
     const asked = await lookUp('bob@outside.test');
-    expect(asked).toMatchObject({ view: 'email-credentials-confirmation', confirmHost: 'imap.provider.test, smtp.provider.test' });
+    expect(asked).toMatchObject({ view: 'email-credentials-confirmation', confirmHost: 'imap.provider.test:993, smtp.provider.test:465' });
     // Accepting shows exactly the servers named.
     const accepted = await tb.marionette.executeAsync<HubView>(`
       const [done] = arguments;

@@ -18,6 +18,8 @@ export interface SetupOffer {
    * goes straight through; otherwise Thunderbird's dialog asks the user about exactly these hosts.
    */
   readonly unverifiedHosts: readonly string[];
+  /** Host names of offered servers something vouches for: the Experiment uses no host the background named neither. */
+  readonly vouchedHosts: readonly string[];
   /**
    * Host names of offered servers whose probe read only OAuth2 mechanisms (RFC 7628): Thunderbird offers them only
    * when it knows the host's OAuth2 provider, never with a password that cannot work.
@@ -30,6 +32,7 @@ export function setupOffer(discovery: Discovery): SetupOffer | null {
   if (discovery.status !== 'found' || discovery.incoming === null || discovery.outgoing === null) return null;
   const offered = [discovery.incoming, discovery.outgoing, ...discovery.alternatives];
   const unverified = offered.filter((s) => !isVerified(s)).map((s) => s.hostname as string);
+  const vouched = offered.filter((s) => isVerified(s)).map((s) => s.hostname as string);
   const alternatives = (outgoing: boolean): ServerRef[] =>
     discovery.alternatives.filter((s: Setting) => (s.protocol === 'smtp') === outgoing).map(serverRef);
   return {
@@ -40,6 +43,7 @@ export function setupOffer(discovery: Discovery): SetupOffer | null {
     incomingAlternatives: alternatives(false),
     outgoingAlternatives: alternatives(true),
     unverifiedHosts: [...new Set(unverified)],
+    vouchedHosts: [...new Set(vouched)],
     // Whether Thunderbird knows the provider is asked in Thunderbird (src/experiments/setup).
     oauth2OnlyHosts: oauth2OnlyHosts(offered, () => false),
   };

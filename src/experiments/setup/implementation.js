@@ -50,6 +50,7 @@ function isOffer(offer, address) {
     && Array.isArray(offer.incomingAlternatives) && offer.incomingAlternatives.every((s) => isServer(s, incoming))
     && Array.isArray(offer.outgoingAlternatives) && offer.outgoingAlternatives.every((s) => isServer(s, ['smtp']))
     && Array.isArray(offer.unverifiedHosts) && offer.unverifiedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h))
+    && Array.isArray(offer.vouchedHosts) && offer.vouchedHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h))
     && Array.isArray(offer.oauth2OnlyHosts) && offer.oauth2OnlyHosts.every((h) => typeof h === 'string' && HOSTNAME.test(h));
 }
 
@@ -67,6 +68,18 @@ function withoutUnusable(offer) {
     incomingAlternatives: offer.incomingAlternatives.filter(usable),
     outgoingAlternatives: offer.outgoingAlternatives.filter(usable),
   };
+}
+
+/**
+ * RFC 6186 §6 (docs/trust.md): the servers the user must confirm, as "host:port". Every offered host must be one the
+ * background named as vouched for or as unverified; null when one is neither (a bug: the offer is not used), so no
+ * slip on the background's side can skip the question.
+ */
+function serversToConfirm(offer) {
+  const servers = [offer.incoming, offer.outgoing, ...offer.incomingAlternatives, ...offer.outgoingAlternatives];
+  const unverified = (s) => offer.unverifiedHosts.includes(s.hostname);
+  if (!servers.every((s) => unverified(s) || offer.vouchedHosts.includes(s.hostname))) return null;
+  return [...new Set(servers.filter(unverified).map((s) => `${s.hostname}:${s.port}`))];
 }
 
 /** Thunderbird's own AccountConfig for the offer: what the hub shows, verifies and creates (the shared builder). */
@@ -129,10 +142,11 @@ function withSrv(original) {
     if (abortSignal.aborted || (own && own.source === AccountConfig.kSourceXML && FIRST_HAND.has(own.subSource))) return theirs();
     const answered = await asked;
     const offer = answered === null ? null : withoutUnusable(answered);
-    if (offer === null || abortSignal.aborted) return theirs();
-    if (offer.unverifiedHosts.length > 0) {
+    const confirm = offer === null ? null : serversToConfirm(offer);
+    if (confirm === null || abortSignal.aborted) return theirs();
+    if (confirm.length > 0) {
       // RFC 6186 §6: a target outside the domain that nothing vouches for is used only if the user says so.
-      const feedback = yield { isRedirect: true, host: offer.unverifiedHosts.join(', '), scheme: 'https' };
+      const feedback = yield { isRedirect: true, host: confirm.join(', '), scheme: 'https' };
       if (!feedback || feedback.acceptRedirect !== true) return theirs();
     }
     return toAccountConfig(offer, domain, own);

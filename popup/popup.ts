@@ -11,7 +11,6 @@ import {
 } from './connector.ts';
 import { createBlocker, stepLine } from './create-status.ts';
 import { api, localize, reasonText, t } from './extension-api.ts';
-import { renderAccounts } from './render-accounts.ts';
 import { renderBadge } from './render-badge.ts';
 import { renderExtras, renderSettings } from './render-settings.ts';
 import { renderTransport } from './render-transport.ts';
@@ -258,6 +257,8 @@ createButton.addEventListener('click', () => {
 async function showAccounts(): Promise<void> {
   const { accounts } = await listAccounts();
   $('accounts').hidden = accounts.length === 0;
+  // Thunderbird only, after the first paint: its own chunk (docs/performance.md#bundle-sizes).
+  const { renderAccounts } = await import('./render-accounts.ts');
   renderAccounts($('account-list'), accounts, {
     update: async (accountId, shownServers, trusted) => {
       const result = await updateAccount(accountId, shownServers, trusted);

@@ -45,13 +45,15 @@ export async function startPostfix(
     return file;
   };
   writeFileSync(join(dir, 'sni', 'map'), [...certificates].map(([name, pair], i) => `${name} ${chain(`cert-${i}`, pair)}\n`).join(''));
+  // inet_interfaces = all: 127.0.0.2 (the bench's servers) is no interface address of its own and `postfix check`
+  // refuses it; master.cf binds each service to `host` itself.
   writeFileSync(join(dir, 'etc', 'main.cf'), `compatibility_level = 3.6
 queue_directory = ${dir}/queue
 data_directory = ${dir}/data
 mail_owner = postfix
 setgid_group = postdrop
 maillog_file = /dev/stdout
-inet_interfaces = ${host}
+inet_interfaces = all
 inet_protocols = ipv4
 myhostname = submission.probe.test
 mydestination =
@@ -91,7 +93,8 @@ postlog unix-dgram n - n - 1 postlogd
     execFileSync('postfix', ['-c', join(dir, 'etc'), 'check'], { stdio: 'pipe' });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`postfix check failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`postfix check failed: ${String(stderr ?? '')}${String(stdout ?? '') || String(error)}`);
   }
   const daemons = execFileSync('postconf', ['-c', join(dir, 'etc'), '-h', 'daemon_directory'], { encoding: 'utf8' }).trim();
   const fd = openSync(logFile, 'a');

@@ -171,7 +171,7 @@ function probeTable({ probe }: Report): string[] {
     '## With the server probe (CLI core, warm, ≤ 4 × RTT)',
     '',
     'Discovery of `alice@good.probe.test` with transport checks, both chosen servers probed (dovecot IMAPS, whose greeting carries '
-      + 'CAPABILITY, and a Node submissions server), the resolver and both mail servers behind delay proxies at the same RTT. The last '
+      + 'CAPABILITY, and postfix for submissions), the resolver and both mail servers behind delay proxies at the same RTT. The last '
       + 'column: ms after the start, each step with how far it is over its round-trip count (SRV 1, the target\'s address 2, TCP 3 '
       + 'and TLS 1.3 4 — one step here: the kernel accepts TCP at once and the proxy charges its round trip on the first chunk — '
       + 'greeting 5, EHLO reply 6), medians.',

@@ -215,6 +215,8 @@ onCreateProgress((step) => {
   if (createSteps === null) return;
   createSteps.push(step);
   createStatus.textContent = stepLine(createSteps, t);
+  // Thunderbird is making the account now: it cannot be stopped half-way (the background refuses a Cancel).
+  if (step.step === 'creating') createCancel.disabled = true;
 });
 
 createCancel.addEventListener('click', () => {

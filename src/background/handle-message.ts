@@ -202,6 +202,8 @@ export function createHandler(deps: Deps): Handler {
         if (cancel.signal.aborted) return { ok: false, reason: 'account-cancelled' };
         if (username === null) return { ok: false, reason: 'account-login-failed' };
         step({ step: 'creating', username });
+        // From here Thunderbird makes the whole account: a Cancel now is answered "not cancelled", never half-done.
+        if (creating === cancel) creating = null;
         const created = await experiment.create({
           address: plan.address,
           ...(displayName === undefined || displayName === '' ? {} : { displayName }),

@@ -117,6 +117,22 @@ describe('createAccount', () => {
     expect(await handle({ type: 'cancelCreate' })).toEqual({ cancelled: false });
   });
 
+  test('Cancel once the account is being made is refused (cancelled: false): Thunderbird cannot stop a creation half-way', async () => {
+    const { experiment, calls } = fakeExperiment(() => true);
+    let finish: () => void = () => undefined;
+    experiment.create = async (account) => {
+      calls.created.push(account);
+      await new Promise<void>((resolve) => (finish = resolve));
+      return { ok: true, accountId: 'account9' };
+    };
+    const { handle } = handlerWith(ZONE, experiment);
+    const creating = handle({ type: 'createAccount', shown: shownFor('alice@example.test'), trusted: false, password: 'pw' });
+    await vi.waitFor(() => expect(calls.created).toHaveLength(1));
+    expect(await handle({ type: 'cancelCreate' })).toEqual({ cancelled: false });
+    finish();
+    expect(await creating).toMatchObject({ ok: true, accountId: 'account9' });
+  });
+
   test('a check that succeeds just as the user cancels still creates nothing', async () => {
     let release: (ok: boolean) => void = () => undefined;
     const { experiment, calls } = fakeExperiment(() => new Promise<boolean>((resolve) => (release = resolve)));

@@ -168,7 +168,7 @@ async function lookUpInTwo(address: string): Promise<DiscoverResponse> {
   const first: SettingsResponse = await discoverSettings(address);
   performance.mark('popup:answered');
   if (first.final) return first.response;
-  showSettings(first.discovery, first.pending);
+  if (input.value === address) showSettings(first.discovery, first.pending);
   // A background that restarted in between has lost the lookup: ask again (the cache answers if it finished).
   const final = (await discoverFinal(first.lookup)) ?? (await discover(address));
   performance.mark('popup:final');
@@ -188,9 +188,13 @@ form.addEventListener('submit', (event) => {
   result.setAttribute('aria-busy', 'true');
   const domain = address.slice(address.lastIndexOf('@') + 1).trim();
   say(t('lookingUp', domain || address));
+  // From now on the screen belongs to this text: typing another withdraws the settings, and the verdict is not drawn.
+  shownFor = address;
   lookUpInTwo(address)
     .then(
-      (response) => show(response, address),
+      (response) => {
+        if (input.value === address) show(response, address);
+      },
       (error: unknown) => say(t('error_unexpected', error instanceof Error ? error.message : String(error)), true),
     )
     .finally(() => {

@@ -4,6 +4,7 @@
 import type { ServerRef } from '../src/core/index.ts';
 import type { AccountReport } from '../src/protocol.ts';
 import { comparisonLines } from './account-comparison.ts';
+import { el } from './dom.ts';
 import { reasonText, t } from './extension-api.ts';
 
 type Shown = NonNullable<AccountReport['proposal']>;
@@ -23,12 +24,7 @@ export interface AccountActions {
 const nameAfter = (control: HTMLElement, text: string, address: string): void =>
   control.setAttribute('aria-label', t('forAccount', text, address));
 
-const line = (text: string, className: string): HTMLSpanElement => {
-  const span = document.createElement('span');
-  span.className = className;
-  span.textContent = text;
-  return span;
-};
+const line = (text: string, className: string): HTMLSpanElement => el('span', text, className);
 
 export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
   target.replaceChildren(...accounts.map((a) => {

@@ -1,6 +1,7 @@
 // The server probe's rows under each setting (RFC 6186 §6 via RFC 6125 §6, RFC 7673 §3): what vouches for the
 // server and the certificate facts. textContent only: names and issuers come from the network.
 import type { Setting } from '../src/core/index.ts';
+import { el } from './dom.ts';
 import { reasonText, t } from './extension-api.ts';
 
 const VOUCHER_MESSAGE = {
@@ -12,14 +13,10 @@ const VOUCHER_MESSAGE = {
 } as const;
 
 function row(label: string, value: string, className?: string): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  const th = document.createElement('th');
+  const tr = el('tr');
+  const th = el('th', label);
   th.scope = 'row';
-  th.textContent = label;
-  const td = document.createElement('td');
-  td.className = className === undefined ? 'value' : `value ${className}`;
-  td.textContent = value;
-  tr.append(th, td, document.createElement('td'));
+  tr.append(th, el('td', value, className === undefined ? 'value' : `value ${className}`), el('td'));
   return tr;
 }
 
@@ -67,13 +64,11 @@ export function probeSummary(setting: Setting): string {
 
 /** "Check this server" for an alternative (RFC 6186 §6: probed only on request); the result replaces the button. */
 export function alternativeCheck(setting: Setting, check: (s: Setting) => Promise<Setting | null>): HTMLElement {
-  const span = document.createElement('span');
-  span.className = 'alternative-check';
-  const button = document.createElement('button');
+  const span = el('span', undefined, 'alternative-check');
+  const button = el('button', t('probeCheckServer'));
   button.type = 'button';
-  button.textContent = t('probeCheckServer');
   button.setAttribute('aria-label', t('probeCheckServerLabel', `${setting.hostname}:${setting.port}`));
-  const result = document.createElement('span');
+  const result = el('span');
   result.setAttribute('role', 'status');
   button.addEventListener('click', () => {
     button.disabled = true;

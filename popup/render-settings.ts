@@ -2,6 +2,7 @@
 // DNS-derived text can never become markup.
 import { MAX_SRV_RECORDS_PER_LABEL } from '../src/core/discovery/read-srv-answer.ts';
 import type { Discovery, Setting } from '../src/core/index.ts';
+import { el } from './dom.ts';
 import { reasonText, t } from './extension-api.ts';
 import { alternativeCheck, probeRows } from './render-probe.ts';
 
@@ -13,13 +14,6 @@ export interface RenderOptions {
   /** Before the verdict (docs/performance.md#two-phases): nothing is said about what vouches for the servers yet. */
   readonly checking?: boolean;
 }
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className !== undefined) node.className = className;
-  return node;
-};
 
 export function renderSettings(target: HTMLElement, discovery: Discovery, options: RenderOptions): void {
   target.replaceChildren(

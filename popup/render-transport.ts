@@ -1,6 +1,7 @@
 // The per-domain transport rows (MTA-STS, TLS-RPT, DANE), each with a one-line explanation.
 // textContent only: policy text, report addresses and host names never become markup.
 import type { Transport } from '../src/core/index.ts';
+import { el } from './dom.ts';
 import { reasonText, t } from './extension-api.ts';
 
 const DAY = 86400;
@@ -23,23 +24,16 @@ export function renderTransport(target: HTMLElement, transport: Transport | null
     target.replaceChildren();
     return;
   }
-  const table = document.createElement('table');
-  table.className = 'settings transport';
+  const table = el('table', undefined, 'settings transport');
   table.createCaption().textContent = t('transportHeading');
   const row = (label: string, state: string, lines: string[]): void => {
     const tr = table.insertRow();
-    const th = document.createElement('th');
+    const th = el('th', t(label));
     th.scope = 'row';
-    th.textContent = t(label);
     tr.append(th);
     const td = tr.insertCell();
     td.className = `state state-${state}`;
-    for (const line of lines) {
-      const p = document.createElement('span');
-      p.className = 'line';
-      p.textContent = line;
-      td.append(p);
-    }
+    for (const line of lines) td.append(el('span', line, 'line'));
   };
 
   const sts = transport.mtaSts;

@@ -1,5 +1,5 @@
 // The one build script: an esbuild entry map by context (docs/architecture.md). `--watch` rebuilds on change.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -37,6 +37,9 @@ const contexts = [
     banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   },
 ];
+
+// Chunk names carry a content hash: last build's would be packaged beside this one's.
+rmSync('dist/chunks', { recursive: true, force: true });
 
 // The Thunderbird Experiment is plain JavaScript run by Thunderbird itself: copied, not bundled.
 mkdirSync('dist/experiments', { recursive: true });

@@ -513,31 +513,38 @@ describe('Chromium in Japanese', () => {
 });
 
 describe('Chromium: the settings before the verdict (the verdict held at the message boundary)', () => {
+  /**
+   * The popup with the real background, only its verdict (discoverFinal) held until the page calls releaseFinal(); the
+   * page is told it may create accounts (as in Thunderbird), so a Create button could show.
+   */
+  async function popupWithHeldVerdict(extension: Awaited<ReturnType<typeof launchWithExtension>>) {
+    const page = await extension.context.newPage();
+    await page.addInitScript(() => {
+      const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      Object.assign(window, { releaseFinal: () => release() });
+      for (const api of [scope.browser, scope.chrome]) {
+        if (api?.runtime === undefined) continue;
+        const original = api.runtime.sendMessage.bind(api.runtime);
+        Object.assign(api.runtime, {
+          sendMessage: (message: { type: string }, ...rest: unknown[]) => {
+            if (message.type === 'capabilities') return Promise.resolve({ createAccounts: true });
+            if (message.type === 'listAccounts') return Promise.resolve({ accounts: [] });
+            return message.type === 'discoverFinal' ? held.then(() => original(message, ...rest)) : original(message, ...rest);
+          },
+        });
+      }
+    });
+    await page.goto(extension.url('popup/popup.html'));
+    return page;
+  }
+
   test('settings show while the checks run; copy, the confirmation, Create and "vouched for" wait for the verdict', async () => {
     const extension = await launchWithExtension({ trust });
     try {
       await useTestResolver(extension);
-      const page = await extension.context.newPage();
-      // The real background answers; only its verdict (discoverFinal) is held until the test lets it through, and the
-      // page is told it may create accounts (as in Thunderbird), so a Create button could show.
-      await page.addInitScript(() => {
-        const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
-        let release: () => void = () => undefined;
-        const held = new Promise<void>((resolve) => (release = resolve));
-        Object.assign(window, { releaseFinal: () => release() });
-        for (const api of [scope.browser, scope.chrome]) {
-          if (api?.runtime === undefined) continue;
-          const original = api.runtime.sendMessage.bind(api.runtime);
-          Object.assign(api.runtime, {
-            sendMessage: (message: { type: string }, ...rest: unknown[]) => {
-              if (message.type === 'capabilities') return Promise.resolve({ createAccounts: true });
-              if (message.type === 'listAccounts') return Promise.resolve({ accounts: [] });
-              return message.type === 'discoverFinal' ? held.then(() => original(message, ...rest)) : original(message, ...rest);
-            },
-          });
-        }
-      });
-      await page.goto(extension.url('popup/popup.html'));
+      const page = await popupWithHeldVerdict(extension);
       await page.fill('#address', 'alice@example.test');
       await page.click('#go');
       await page.waitForSelector('#settings table.settings', { timeout: 5000 });
@@ -557,6 +564,26 @@ describe('Chromium: the settings before the verdict (the verdict held at the mes
       expect(await page.textContent('#transport')).toContain('MTA-STS');
       expect(await page.isDisabled('table.settings button.copy >> nth=0')).toBe(false);
       expect(await page.isHidden('#create')).toBe(false);
+    } finally {
+      await extension.close();
+    }
+  });
+
+  test('RFC 6186 §6: typing another address while the checks run withdraws the settings; the late verdict is not drawn', async () => {
+    const extension = await launchWithExtension({ trust });
+    try {
+      await useTestResolver(extension);
+      const page = await popupWithHeldVerdict(extension);
+      await page.fill('#address', 'alice@example.test');
+      await page.click('#go');
+      await page.waitForSelector('#settings table.settings', { timeout: 5000 });
+      await page.fill('#address', 'bob@other.test');
+      expect(await page.textContent('#settings')).toBe('');
+      await page.evaluate(() => (window as unknown as { releaseFinal: () => void }).releaseFinal());
+      await page.waitForFunction(() => !document.getElementById('result')?.hasAttribute('aria-busy'));
+      expect(await page.textContent('#settings')).toBe('');
+      expect(await page.textContent('#badge')).toBe('');
+      expect(await page.isHidden('#create')).toBe(true);
     } finally {
       await extension.close();
     }

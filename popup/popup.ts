@@ -287,14 +287,17 @@ void capabilities().then(({ createAccounts }) => {
 });
 
 // Show the last result at once (it is already in storage), else prefill Thunderbird's address.
+// Neither may overwrite what the user has typed or asked for in the meantime.
+const untouched = (): boolean => input.value === '' && !busy;
 void stored.then(async (last) => {
   performance.mark('popup:stored');
-  if (last !== null) {
+  if (last !== null && untouched()) {
     input.value = last.input;
     show(last.response, last.input);
     performance.mark('popup:shown');
-  } else {
-    input.value = (await defaultAddress()) ?? '';
+  } else if (last === null) {
+    const address = (await defaultAddress()) ?? '';
+    if (untouched()) input.value = address;
   }
   input.focus();
 });

@@ -514,10 +514,12 @@ describe('Chromium in Japanese', () => {
 
 describe('Chromium: the settings before the verdict (the verdict held at the message boundary)', () => {
   /**
-   * The popup with the real background, only its verdict (discoverFinal) held until the page calls releaseFinal(); the
-   * page is told it may create accounts (as in Thunderbird), so a Create button could show.
+   * The popup with the real background after looking up alice@example.test, its settings on screen and its verdict
+   * (discoverFinal) held until the page calls releaseFinal(); the page is told it may create accounts (as in
+   * Thunderbird), so a Create button could show. The caller closes the extension.
    */
-  async function popupWithHeldVerdict(extension: Awaited<ReturnType<typeof launchWithExtension>>) {
+  async function settingsBeforeVerdict(extension: Awaited<ReturnType<typeof launchWithExtension>>) {
+    await useTestResolver(extension);
     const page = await extension.context.newPage();
     await page.addInitScript(() => {
       const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
@@ -537,17 +539,16 @@ describe('Chromium: the settings before the verdict (the verdict held at the mes
       }
     });
     await page.goto(extension.url('popup/popup.html'));
+    await page.fill('#address', 'alice@example.test');
+    await page.click('#go');
+    await page.waitForSelector('#settings table.settings', { timeout: 5000 });
     return page;
   }
 
   test('settings show while the checks run; copy, the confirmation, Create and "vouched for" wait for the verdict', async () => {
     const extension = await launchWithExtension({ trust });
     try {
-      await useTestResolver(extension);
-      const page = await popupWithHeldVerdict(extension);
-      await page.fill('#address', 'alice@example.test');
-      await page.click('#go');
-      await page.waitForSelector('#settings table.settings', { timeout: 5000 });
+      const page = await settingsBeforeVerdict(extension);
       const status = /^Settings for example\.test found in \d+ ms; still checking: MTA-STS, TLS-RPT, DANE\.$/;
       expect(await page.textContent('#status')).toMatch(status);
       expect(await page.textContent('#settings')).toContain('imap.example.test');
@@ -572,11 +573,7 @@ describe('Chromium: the settings before the verdict (the verdict held at the mes
   test('RFC 6186 §6: typing another address while the checks run withdraws the settings; the late verdict is not drawn', async () => {
     const extension = await launchWithExtension({ trust });
     try {
-      await useTestResolver(extension);
-      const page = await popupWithHeldVerdict(extension);
-      await page.fill('#address', 'alice@example.test');
-      await page.click('#go');
-      await page.waitForSelector('#settings table.settings', { timeout: 5000 });
+      const page = await settingsBeforeVerdict(extension);
       await page.fill('#address', 'bob@other.test');
       expect(await page.textContent('#settings')).toBe('');
       await page.evaluate(() => (window as unknown as { releaseFinal: () => void }).releaseFinal());

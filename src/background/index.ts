@@ -6,10 +6,10 @@ import { accountsExperiment } from './accounts-experiment.ts';
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from '../browser-api.ts';
 import { defaultAddress } from './default-address.ts';
-import { oauth2Registry } from './probe-connection.ts';
+import { lazyProbeGlue } from './probe-experiment.ts';
 import { createHandler } from './handle-message.ts';
 import { browserPlatform } from './platform.ts';
-import { answerSetup, setupExperiment } from './setup-experiment.ts';
+import { setupExperiment } from './setup-experiment.ts';
 import { setToolbarBadge } from './toolbar-badge.ts';
 
 const platform = browserPlatform(browser);
@@ -25,7 +25,7 @@ const handle = createHandler({
   accounts: accountsExperiment(browser),
   // Each step of creating an account, to the popup (none open: nobody to tell).
   progress: (progress) => void browser.runtime.sendMessage({ type: 'createProgress', progress }).catch(() => undefined),
-  knowsOAuth2: oauth2Registry(browser),
+  knowsOAuth2: lazyProbeGlue(browser).knowsOAuth2,
 });
 
 // Synchronous listener that answers with a promise only for requests it knows (the polyfill makes
@@ -51,7 +51,8 @@ browser.accounts?.onCreated?.addListener((accountId) => checkCreated(accountId, 
 const setup = setupExperiment(browser);
 if (setup !== null) {
   const settings = async (): Promise<unknown> => (await settingsArea.get(SETTINGS_KEY))[SETTINGS_KEY];
-  setup.onDiscover.addListener(answerSetup({ platform, settings }));
+  // Registered now (an event page's listeners must be), loaded on the first question.
+  setup.onDiscover.addListener(async (address) => (await import('./answer-setup.ts')).answerSetup({ platform, settings })(address));
   const follow = async (): Promise<void> => {
     await setup.setActive(readSettings(await settings(), parseUrl).useInAccountSetup);
   };

@@ -2,7 +2,7 @@
 import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
 import { urlHostname } from '../parse-url.ts';
 import type { Browser } from '../browser-api.ts';
-import { probeConnect } from './probe-connection.ts';
+import { lazyProbeGlue } from './probe-experiment.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
   return {
@@ -49,7 +49,7 @@ async function readAtMost(response: Response, limit: number): Promise<ArrayBuffe
 }
 
 export function browserPlatform(browser: Browser): Platform {
-  const connect = probeConnect(browser);
+  const { connect } = lazyProbeGlue(browser);
   return {
     fetch: boundedFetch,
     fetchPolicy: boundedFetch,

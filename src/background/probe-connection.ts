@@ -1,24 +1,11 @@
 // Platform.connect in Thunderbird: the probe Experiment (src/experiments/probe) behind the core's Connect, so the
 // server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Absent elsewhere.
-import type { Connect, ConnectionFailure, ConnectResult, LineResult, TlsFacts } from '../core/probe/connection.ts';
+import type { Connect, ConnectResult, TlsFacts } from '../core/probe/connection.ts';
 import type { Browser } from '../browser-api.ts';
 import type { ServerRef } from '../core/index.ts';
+import { probeExperiment, type ProbeExperiment, type WireFailure, type WireTls } from './probe-experiment.ts';
 
-/** TlsFacts as they cross the Experiment boundary: the chain as base64url DER, leaf first. */
-interface WireTls extends Omit<TlsFacts, 'chain'> {
-  readonly chain: readonly string[];
-}
-type WireFailure = { readonly ok: false; readonly reason: ConnectionFailure; readonly detail: string };
-
-export interface ProbeExperiment {
-  connect(request: { host: string; port: number; tls: boolean; timeoutMs: number; maxLineOctets: number }):
-    Promise<{ readonly ok: true; readonly id: number; readonly tls?: WireTls } | WireFailure>;
-  readLine(id: number): Promise<LineResult>;
-  writeLine(id: number, line: string): Promise<{ readonly ok: true } | WireFailure>;
-  startTls(id: number): Promise<{ readonly ok: true; readonly tls: WireTls } | WireFailure>;
-  close(id: number): Promise<void>;
-  knowsOAuth2(hostname: string, protocol: 'imap' | 'pop3' | 'smtp'): Promise<boolean>;
-}
+export type { ProbeExperiment };
 
 // The Experiment's own bound on a connection, behind the caller's signal, in case the background goes away.
 const EXPERIMENT_LIMIT_MS = 30000;
@@ -42,8 +29,8 @@ function bounded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | WireF
 }
 
 export function probeConnect(browser: Browser): Connect | undefined {
-  const experiment = (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe;
-  if (experiment === undefined) return undefined;
+  const experiment = probeExperiment(browser);
+  if (experiment === null) return undefined;
   return async ({ host, port, tls, signal, maxLineOctets }): Promise<ConnectResult> => {
     if (signal.aborted) return TIMED_OUT;
     // The Experiment refuses a call over its bound of open connections: that server is then not reached, nothing more.
@@ -82,6 +69,6 @@ export function probeConnect(browser: Browser): Connect | undefined {
 
 /** Whether Thunderbird's OAuth2 registry knows a server's host (its account set-up then uses OAuth2); absent elsewhere. */
 export function oauth2Registry(browser: Browser): ((server: ServerRef) => Promise<boolean>) | undefined {
-  const experiment = (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe;
-  return experiment === undefined ? undefined : (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
+  const experiment = probeExperiment(browser);
+  return experiment === null ? undefined : (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
 }

@@ -2,9 +2,10 @@
 // (docs/interfaces.md)
 import { parseArgs } from 'node:util';
 import {
-  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, probeAlternatives, rememberFailures, resolverList,
+  autoconfigure, checkResolverUrl, DEFAULT_SETTINGS, DEFAULT_TIMEOUT_MS, parseAddress, rememberFailures, resolverList,
   type Discovery,
 } from '../core/index.ts';
+import { probeAlternatives } from '../core/probe/index.ts';
 import { parseUrl } from '../parse-url.ts';
 import { formatTable } from './format-table.ts';
 import { describe } from './messages.ts';

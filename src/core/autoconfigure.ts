@@ -4,12 +4,11 @@ import type { EmailAddress } from './address/parse-address.ts';
 import type { DohOptions } from './dns/doh-client.ts';
 import { rememberFailures } from './dns/resolver-memory.ts';
 import { aliasTargets } from './discovery/alias-targets.ts';
-import { chooseSettings, mergeRelookup, querySrv, type Choice, type ChosenSetting } from './discovery/choose-settings.ts';
+import { chooseSettings, mergeRelookup, querySrv, type Choice } from './discovery/choose-settings.ts';
 import type { Protocol } from './discovery/service-labels.ts';
 import type { Platform } from './platform.ts';
-import { judgeProbe, type ServerProbe } from './probe/judge-probe.ts';
-import { probeServer } from './probe/probe-server.ts';
-import type { DaneResult, DaneTarget } from './transport/dane.ts';
+import type { ServerProbe } from './probe/judge-probe.ts';
+import type { DaneTarget } from './transport/dane.ts';
 import { checkServerDane, startTransportChecks, type Transport } from './transport/index.ts';
 import { verdict, type Discovery, type Probes } from './verdict/verdict.ts';
 
@@ -57,18 +56,21 @@ export async function autoconfigure(
 
   // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
   const targets = daneTargets(choice);
-  const probing = options.probe === true && platform.connect !== undefined;
+  const connect = options.probe === true ? platform.connect : undefined;
+  const probing = connect !== undefined;
   const pending: Pending[] = [...(checks === null ? [] : ['mta-sts', 'tls-rpt', 'dane'] as const), ...(probing ? ['probe'] as const : [])];
   if (options.onSettings !== undefined && pending.length > 0) await options.onSettings(verdict(choice, null, null, timing()), pending);
-  const [transport, tlsa, raws, aliases] = await Promise.all([
+  const [transport, tlsa, probed, aliases] = await Promise.all([
     checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.
     checks === null && probing ? checkServerDane(address.domain, targets, options, counted) : Promise.resolve(null),
-    probing ? probeChosen(choice, options, platform) : Promise.resolve(null),
+    // The probe's code is loaded only where it can run: a platform with sockets (docs/performance.md#bundle-sizes).
+    connect === undefined ? Promise.resolve(null)
+      : import('./probe/probe-chosen.ts').then((stage) => stage.probeChosen(choice, connect, probeLimit(options), platform)),
     // With the full checks, the chosen targets' own records are checked too (RFC 2782: no alias).
     checks === null ? Promise.resolve([]) : aliasTargets(targets.map((t) => t.host), options, counted),
   ]);
-  const judged = raws === null ? 'unavailable' : await judgeAll(choice, raws, tlsa ?? transport?.dane ?? [], platform);
+  const judged = probed === null ? 'unavailable' : await probed.judge(tlsa ?? transport?.dane ?? []);
   const probes: Probes = options.probe !== true ? null : judged;
   return verdict(choice, transport, probes, timing(), aliases);
 }
@@ -78,35 +80,7 @@ function daneTargets(choice: Choice): DaneTarget[] {
   return chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }]));
 }
 
-type Raw = Awaited<ReturnType<typeof probeServer>>;
-
-/** Both chosen servers at once, each with its own time limit. */
-type Raws = { incoming: Raw | null; outgoing: Raw | null };
-
-async function probeChosen(choice: Choice, options: DiscoveryOptions, platform: Platform): Promise<Raws> {
-  const connect = platform.connect;
-  const limit = options.probeTimeoutMs ?? options.timeoutMs;
-  const one = (s: ChosenSetting | null): Promise<Raw | null> =>
-    s === null || connect === undefined ? Promise.resolve(null) : probeServer(s, connect, limit, platform.timeout);
-  const [incoming, outgoing] = await Promise.all([one(choice.incoming), one(choice.outgoing)]);
-  return { incoming, outgoing };
-}
-
-async function judgeAll(
-  choice: Choice,
-  raws: Raws,
-  dane: readonly DaneResult[],
-  platform: Platform,
-): Promise<{ incoming: ServerProbe | null; outgoing: ServerProbe | null }> {
-  const judge = (s: ChosenSetting | null, raw: Raw | null): Promise<ServerProbe | null> => {
-    if (s === null || raw === null) return Promise.resolve(null);
-    const tlsa = dane.find((d) => d.source !== 'mx' && d.host === s.hostname && d.port === s.port) ?? null;
-    const ctx = { hostname: s.hostname, domain: choice.domain, service: s.service, now: platform.now() };
-    return judgeProbe(raw, tlsa, platform.digest === undefined ? ctx : { ...ctx, digest: platform.digest });
-  };
-  const [incoming, outgoing] = await Promise.all([judge(choice.incoming, raws.incoming), judge(choice.outgoing, raws.outgoing)]);
-  return { incoming, outgoing };
-}
+const probeLimit = (options: DiscoveryOptions): number => options.probeTimeoutMs ?? options.timeoutMs;
 
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, Transport };

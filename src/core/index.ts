@@ -6,7 +6,6 @@ export { lookup, type DohOptions, type LookupResult } from './dns/doh-client.ts'
 export { rememberFailures, type ResolverMemory } from './dns/resolver-memory.ts';
 /** The one pipeline; `discover` is its former name, kept for the background and the bench. */
 export { autoconfigure, autoconfigure as discover, type DiscoveryOptions, type Pending } from './autoconfigure.ts';
-export { probeAlternatives } from './probe/probe-alternatives.ts';
 export type { DiscoveryFailure, DiscoveryStatus } from './discovery/choose-settings.ts';
 export type { Discovery, Setting } from './verdict/verdict.ts';
 export type { ServerProbe, CertificateSummary } from './probe/judge-probe.ts';
@@ -22,19 +21,13 @@ export type { DaneResult } from './transport/dane.ts';
 export type { MtaStsResult } from './transport/mta-sts.ts';
 export type { TlsRptResult } from './transport/tls-rpt.ts';
 export type { Fetch, HttpRequest, HttpResponse, KeyValueStorage, Platform } from './platform.ts';
-export { accountLevel, assessServer, proposeUpdate, type ExistingServer, type UpdateProposal } from './accounts/assess-account.ts';
-export { matchShown, sameServer, serverRef, type ServerRef } from './accounts/match-shown.ts';
-export {
-  chooseLogin,
-  planAccount,
-  serverSettings,
-  type AccountPlan,
-  type ServerSettings,
-  type ShownAccount,
-} from './accounts/plan-account.ts';
+// Applying settings (src/core/accounts/index.ts) and probing alternatives (src/core/probe/index.ts) have their own
+// entry points: only Thunderbird's glue and the CLI load them (docs/performance.md#bundle-sizes).
+export type { ExistingServer, UpdateProposal } from './accounts/assess-account.ts';
+export type { ServerRef } from './accounts/match-shown.ts';
+export type { AccountPlan, ServerSettings, ShownAccount } from './accounts/plan-account.ts';
 export { isVerified, verifiedBy, type Voucher } from './trust/verified-by.ts';
-export { setupOffer, type SetupOffer } from './accounts/setup-offer.ts';
-export { oauth2OnlyHosts, offersOnlyOAuth2 } from './accounts/oauth2-only.ts';
+export type { SetupOffer } from './accounts/setup-offer.ts';
 export type {
   AccountReason, AddressReason, BadgeReason, DaneReason, DnsFailureReason, MtaStsReason, ProbeReason, RejectReason, ResolverUrlReason,
   TlsRptReason, WeaknessReason,

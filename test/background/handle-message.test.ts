@@ -5,12 +5,13 @@ import * as packet from 'dns-packet';
 import { describe, expect, test, vi } from 'vitest';
 import type { AccountsExperiment, ExistingAccount } from '../../src/background/accounts-experiment.ts';
 import { readFileSync } from 'node:fs';
-import { createHandler } from '../../src/background/handle-message.ts';
+import { accountHandlers } from '../../src/background/handle-account-requests.ts';
+import { createHandler, WITHOUT_THUNDERBIRD, type Deps } from '../../src/background/handle-message.ts';
 import type { Connect } from '../../src/core/probe/connection.ts';
 import type { Discovery, Fetch, ServerRef, ServerSettings, ShownAccount } from '../../src/core/index.ts';
 import { srv, testPlatform, zoneResolver, type FakeCall, type FakeRecord } from '../support/fake-resolver.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
-import type { CreateStep } from '../../src/protocol.ts';
+import type { CreateStep, Request } from '../../src/protocol.ts';
 
 const D = 'example.test';
 const ZONE: FakeRecord[] = [
@@ -648,5 +649,37 @@ describe('RFC 7628: a server that takes only OAuth2 from a provider Thunderbird 
     expect(setting).toMatchObject({ ...pop, verifiedBy: ['dnssec'], probe: { status: 'ok', auth: ['PLAIN', 'USER'] } });
     const gone = await handle({ type: 'probeAlternative', address: 'a@example.test', server: { ...pop, port: 1995 } });
     expect(gone).toEqual({ setting: null });
+  });
+});
+
+describe('without Thunderbird (Chromium, Firefox): the account requests are answered without loading its part', () => {
+  const requests: Request[] = [
+    { type: 'knowsOAuth2', servers: [imaps, submissions] },
+    { type: 'probeAlternative', address: 'a@example.test', server: imaps },
+    { type: 'createAccount', shown: shownFor('a@example.test'), trusted: false },
+    { type: 'cancelCreate' },
+    { type: 'listAccounts' },
+    { type: 'updateAccount', accountId: 'account1', shown: { incoming: imaps, outgoing: null }, confirmed: true, trusted: false },
+    { type: 'recheckAccount', accountId: 'account1' },
+    { type: 'accountCreated', accountId: 'account1' },
+  ];
+
+  test.each(requests)('$type: what Thunderbird\'s own handler says when none of its parts is there', async (request) => {
+    const { handle, resolver } = handlerWith(ZONE, null);
+    const answer = await handle(request);
+    const deps = {
+      platform: testPlatform(resolver.fetch, { storage: memoryStorage() }) as Deps['platform'],
+      settings: async () => ({}), allKeys: async () => [], showBadge: async () => undefined, showLevel: async () => undefined,
+      defaultAddress: async () => null, accounts: null,
+    };
+    const thunderbird = accountHandlers({ deps, options: async () => ({ resolvers: [], method: 'GET', timeoutMs: 1 }), lookUp: () => {
+      throw new Error('no lookup without Thunderbird');
+    } });
+    expect(answer).toEqual(await (thunderbird[request.type as keyof typeof thunderbird] as (r: Request) => Promise<unknown>)(request));
+    expect(answer).toEqual(
+      await (WITHOUT_THUNDERBIRD[request.type as keyof typeof WITHOUT_THUNDERBIRD] as (r: Request) => Promise<unknown>)(request),
+    );
+    // Nothing was asked of the resolver: the answer needs no lookup.
+    expect(resolver.calls).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import type { Platform } from '../platform.ts';
 import { checkServerDane } from '../transport/index.ts';
 import { verifiedBy } from '../trust/verified-by.ts';
 import type { Discovery, Setting } from '../verdict/verdict.ts';
-import { judgeProbe } from './judge-probe.ts';
+import { judgeServer } from './probe-chosen.ts';
 import { probeServer } from './probe-server.ts';
 
 export interface AlternativeProbeOptions extends DohOptions {
@@ -31,8 +31,7 @@ export async function probeAlternatives(discovery: Discovery, options: Alternati
       probeServer(s, connect, limit, platform.timeout),
       checkServerDane(discovery.domain, [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }], options, platform),
     ]);
-    const ctx = { hostname: s.hostname, domain: discovery.domain, service: s.service, now: platform.now() };
-    const probe = await judgeProbe(raw, tlsa, platform.digest === undefined ? ctx : { ...ctx, digest: platform.digest });
+    const probe = await judgeServer(s, discovery.domain, raw, tlsa, platform);
     return { ...s, probe, verifiedBy: verifiedBy({ ...s, probe }) };
   }));
   return { ...discovery, alternatives: probed };

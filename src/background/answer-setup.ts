@@ -1,12 +1,12 @@
 // The background's answer to Thunderbird's own account set-up (src/background/setup-experiment.ts): loaded on its first
 // question, so the background's first load carries none of it (docs/performance.md#bundle-sizes).
 import { setupOffer } from '../core/accounts/index.ts';
-import { discoverWithCache, parseAddress, readSettings, resolverList, type Platform, type SetupOffer } from '../core/index.ts';
-import { parseUrl } from '../parse-url.ts';
+import { discoverWithCache, parseAddress, resolverList, type Platform, type ResolverSettings, type SetupOffer } from '../core/index.ts';
 
 export interface SetupDeps {
   readonly platform: Platform;
-  readonly settings: () => Promise<unknown>;
+  /** The options page's settings, as stored and checked. */
+  readonly settings: () => Promise<ResolverSettings>;
 }
 
 /**
@@ -15,7 +15,7 @@ export interface SetupDeps {
  */
 export function answerSetup(deps: SetupDeps): (address: string) => Promise<SetupOffer | null> {
   return async (address) => {
-    const settings = readSettings(await deps.settings(), parseUrl);
+    const settings = await deps.settings();
     if (!settings.useInAccountSetup) return null;
     const parsed = parseAddress(address, deps.platform);
     if (!parsed.ok) return null;

@@ -50,11 +50,11 @@ browser.accounts?.onCreated?.addListener((accountId) => checkCreated(accountId, 
 // Thunderbird's own account set-up asks the add-on too while the options switch is on (README).
 const setup = setupExperiment(browser);
 if (setup !== null) {
-  const settings = async (): Promise<unknown> => (await settingsArea.get(SETTINGS_KEY))[SETTINGS_KEY];
+  const settings = async () => readSettings((await settingsArea.get(SETTINGS_KEY))[SETTINGS_KEY], parseUrl);
   // Registered now (an event page's listeners must be), loaded on the first question.
   setup.onDiscover.addListener(async (address) => (await import('./answer-setup.ts')).answerSetup({ platform, settings })(address));
   const follow = async (): Promise<void> => {
-    await setup.setActive(readSettings(await settings(), parseUrl).useInAccountSetup);
+    await setup.setActive((await settings()).useInAccountSetup);
   };
   void follow();
   browser.storage.onChanged.addListener((changes) => {

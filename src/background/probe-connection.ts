@@ -1,11 +1,8 @@
 // Platform.connect in Thunderbird: the probe Experiment (src/experiments/probe) behind the core's Connect, so the
-// server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Absent elsewhere.
+// server probe uses Thunderbird's own sockets, TLS stack and trust store (RFC 6186 §6). Loaded by probe-experiment.ts.
 import type { Connect, ConnectResult, TlsFacts } from '../core/probe/connection.ts';
-import type { Browser } from '../browser-api.ts';
 import type { ServerRef } from '../core/index.ts';
-import { probeExperiment, type ProbeExperiment, type WireFailure, type WireTls } from './probe-experiment.ts';
-
-export type { ProbeExperiment };
+import type { ProbeExperiment, WireFailure, WireTls } from './probe-experiment.ts';
 
 // The Experiment's own bound on a connection, behind the caller's signal, in case the background goes away.
 const EXPERIMENT_LIMIT_MS = 30000;
@@ -28,9 +25,7 @@ function bounded<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | WireF
   });
 }
 
-export function probeConnect(browser: Browser): Connect | undefined {
-  const experiment = probeExperiment(browser);
-  if (experiment === null) return undefined;
+export function probeConnect(experiment: ProbeExperiment): Connect {
   return async ({ host, port, tls, signal, maxLineOctets }): Promise<ConnectResult> => {
     if (signal.aborted) return TIMED_OUT;
     // The Experiment refuses a call over its bound of open connections: that server is then not reached, nothing more.
@@ -67,8 +62,7 @@ export function probeConnect(browser: Browser): Connect | undefined {
   };
 }
 
-/** Whether Thunderbird's OAuth2 registry knows a server's host (its account set-up then uses OAuth2); absent elsewhere. */
-export function oauth2Registry(browser: Browser): ((server: ServerRef) => Promise<boolean>) | undefined {
-  const experiment = probeExperiment(browser);
-  return experiment === null ? undefined : (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
+/** Whether Thunderbird's OAuth2 registry knows a server's host (its account set-up then uses OAuth2). */
+export function oauth2Registry(experiment: ProbeExperiment): (server: ServerRef) => Promise<boolean> {
+  return (server) => experiment.knowsOAuth2(server.hostname, server.protocol);
 }

@@ -26,10 +26,11 @@ export function probeExperiment(browser: Browser): ProbeExperiment | null {
 
 /** Platform.connect and Thunderbird's OAuth2 registry, each loading the glue on first use; both undefined elsewhere. */
 export function lazyProbeGlue(browser: Browser): { connect?: Connect; knowsOAuth2?: (server: ServerRef) => Promise<boolean> } {
-  if (probeExperiment(browser) === null) return {};
+  const experiment = probeExperiment(browser);
+  if (experiment === null) return {};
   const glue = () => import('./probe-connection.ts');
   return {
-    connect: async (request) => (await glue()).probeConnect(browser)!(request),
-    knowsOAuth2: async (server) => (await glue()).oauth2Registry(browser)!(server),
+    connect: async (request) => (await glue()).probeConnect(experiment)(request),
+    knowsOAuth2: async (server) => (await glue()).oauth2Registry(experiment)(server),
   };
 }

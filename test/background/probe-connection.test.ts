@@ -1,7 +1,7 @@
 // Platform.connect over the probe Experiment, with the Experiment faked at its boundary (the real one runs in
 // test/e2e/thunderbird-probe.test.ts): arguments passed on, the chain turned into bytes, the signal obeyed.
 import { describe, expect, test } from 'vitest';
-import { probeConnect, type ProbeExperiment } from '../../src/background/probe-connection.ts';
+import { lazyProbeGlue, type ProbeExperiment } from '../../src/background/probe-experiment.ts';
 import type { Browser } from '../../src/browser-api.ts';
 
 // Octets that make base64url's '-' and '_' and one '=' of padding, as ChromeUtils.base64URLEncode({pad: true}) writes them.
@@ -31,13 +31,13 @@ const request = (signal = new AbortController().signal) =>
   ({ host: 'imap.example.test', port: 993, tls: true, signal, maxLineOctets: 2048 });
 
 test('absent outside Thunderbird (no Experiment): the platform has no connect', () => {
-  expect(probeConnect({} as Browser)).toBeUndefined();
+  expect(lazyProbeGlue({} as Browser)).toEqual({});
 });
 
 describe('in Thunderbird', () => {
   test('connect passes host, port, tls and the line bound on; the chain arrives as DER bytes', async () => {
     const { browser, calls } = fakeExperiment();
-    const result = await probeConnect(browser)?.(request());
+    const result = await lazyProbeGlue(browser).connect?.(request());
     expect(calls[0]).toEqual(['connect', { host: 'imap.example.test', port: 993, tls: true, timeoutMs: 30000, maxLineOctets: 2048 }]);
     expect(result?.ok && result.tls).toEqual({ version: 'TLSv1.3', authorized: true, error: null, userException: false, chain: [LEAF] });
     expect(result?.ok && result.tls?.chain[0]).toBeInstanceOf(Uint8Array);
@@ -45,7 +45,7 @@ describe('in Thunderbird', () => {
 
   test('a plain connection has tls null; reads, writes, startTls and close go to the same id', async () => {
     const { browser, calls } = fakeExperiment({ connect: async () => ({ ok: true, id: 3 }) });
-    const result = await probeConnect(browser)?.({ ...request(), tls: false });
+    const result = await lazyProbeGlue(browser).connect?.({ ...request(), tls: false });
     if (!result?.ok) throw new Error('connect failed');
     expect(result.tls).toBeNull();
     expect(await result.connection.readLine()).toEqual({ ok: true, line: '* OK ready' });
@@ -60,7 +60,7 @@ describe('in Thunderbird', () => {
   test('the Experiment refusing the call (over its bound of open connections) is a connect failure, not a thrown error', async () => {
     const refused = async () => { throw new Error('srvAutoconfigProbe.connect: over 16 connections open'); };
     const { browser } = fakeExperiment({ connect: refused });
-    expect(await probeConnect(browser)?.(request())).toEqual({
+    expect(await lazyProbeGlue(browser).connect?.(request())).toEqual({
       ok: false, reason: 'connect-refused', detail: 'srvAutoconfigProbe.connect: over 16 connections open',
     });
   });
@@ -68,14 +68,14 @@ describe('in Thunderbird', () => {
   test('a failure is passed on as the Experiment reported it', async () => {
     const refused = { ok: false as const, reason: 'connect-refused' as const, detail: 'NS_ERROR_CONNECTION_REFUSED' };
     const { browser } = fakeExperiment({ connect: async () => refused });
-    expect(await probeConnect(browser)?.(request())).toEqual(refused);
+    expect(await lazyProbeGlue(browser).connect?.(request())).toEqual(refused);
   });
 
   test('the signal ends a pending read with connect-timeout and closes the connection', async () => {
     const never = new Promise<never>(() => {});
     const { browser, calls } = fakeExperiment({ readLine: () => never });
     const controller = new AbortController();
-    const result = await probeConnect(browser)?.(request(controller.signal));
+    const result = await lazyProbeGlue(browser).connect?.(request(controller.signal));
     if (!result?.ok) throw new Error('connect failed');
     const read = result.connection.readLine();
     controller.abort();
@@ -85,9 +85,18 @@ describe('in Thunderbird', () => {
 
   test('a connection that arrives after the signal fired is closed at once', async () => {
     let open: (v: { ok: true; id: number }) => void = () => {};
-    const { browser, calls } = fakeExperiment({ connect: () => new Promise((resolve) => (open = resolve)) });
+    let asked: () => void = () => {};
+    const connecting = new Promise<void>((resolve) => (asked = resolve));
+    const { browser, calls } = fakeExperiment({
+      connect: () => new Promise((resolve) => {
+        open = resolve;
+        asked();
+      }),
+    });
     const controller = new AbortController();
-    const pending = probeConnect(browser)?.(request(controller.signal));
+    const pending = lazyProbeGlue(browser).connect?.(request(controller.signal));
+    // The Experiment has been asked (the glue is loaded by then); the signal fires before it answers.
+    await connecting;
     controller.abort();
     expect(await pending).toEqual({ ok: false, reason: 'connect-timeout', detail: 'the probe\'s time limit ran out' });
     open({ ok: true, id: 9 });
@@ -97,7 +106,7 @@ describe('in Thunderbird', () => {
 
   test('an already aborted signal never reaches the Experiment', async () => {
     const { browser, calls } = fakeExperiment();
-    expect(await probeConnect(browser)?.(request(AbortSignal.abort()))).toMatchObject({ ok: false, reason: 'connect-timeout' });
+    expect(await lazyProbeGlue(browser).connect?.(request(AbortSignal.abort()))).toMatchObject({ ok: false, reason: 'connect-timeout' });
     expect(calls).toEqual([]);
   });
 });

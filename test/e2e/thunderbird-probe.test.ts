@@ -297,9 +297,9 @@ describe('Thunderbird: the server probe Experiment', () => {
     expect(again?.answer).toEqual(read?.answer);
   });
 
-  test('through Platform.connect (src/background/probe-connection.ts, bundled as for the add-on): DER bytes, the signal', async () => {
+  test('through Platform.connect (src/background/probe-experiment.ts and its glue, bundled): DER bytes, the signal', async () => {
     const bundle = await build({
-      entryPoints: ['src/background/probe-connection.ts'], bundle: true, format: 'iife', globalName: 'probeConnection',
+      entryPoints: ['src/background/probe-experiment.ts'], bundle: true, format: 'iife', globalName: 'probeConnection',
       write: false, logLevel: 'silent', target: ['firefox128'],
     });
     const result = await tb.marionette.executeAsync<Record<string, unknown>>(`
@@ -311,7 +311,7 @@ describe('Thunderbird: the server probe Experiment', () => {
         const sandbox = Cu.Sandbox(page, { sandboxPrototype: page, wantXrays: false });
         Cu.evalInSandbox(code, sandbox);
         const scenario = Cu.evalInSandbox(\`(async (imapsPort, silentPort) => {
-          const connect = probeConnection.probeConnect(browser);
+          const { connect } = probeConnection.lazyProbeGlue(browser);
           const request = (host, port, tls, signal) => ({ host, port, tls, signal, maxLineOctets: 4096 });
           const first = await connect(request('imap.probe.test', imapsPort, true, new AbortController().signal));
           const leaf = first.tls.chain[0];

@@ -297,7 +297,9 @@ function notes(r: Report): string[] {
       `${kb(b.limit.min)} minified (${kb(b.min)}${b.min <= b.limit.min ? ', met' : ''})`,
       `${kb(b.limit.gz)} gzipped (${kb(b.gz)}${b.gz <= b.limit.gz ? ', met' : ''})`,
     ];
-    out.push(`- The ${b.name} bundle misses its budget of ${limits.join(' and ')}; its ${kb(b.min)} are ${where} (minified bytes by source).`);
+    out.push(
+      `- The ${b.name} bundle misses its budget of ${limits.join(' and ')}; its ${kb(b.min)} are ${where} (minified bytes by source).`,
+    );
   }
   return out;
 }

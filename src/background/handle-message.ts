@@ -77,10 +77,13 @@ export function createHandler(deps: Deps): Handler {
   const accounts = (): Promise<AccountHandlers> => {
     if (!thunderbird) return Promise.resolve(WITHOUT_THUNDERBIRD);
     // A chunk that failed to load is asked for again next time, not remembered as failed.
-    accountHandlers ??= import('./handle-account-requests.ts').then((m) => m.accountHandlers({ deps, options, lookUp }), (error: unknown) => {
-      accountHandlers = null;
-      throw error;
-    });
+    accountHandlers ??= import('./handle-account-requests.ts').then(
+      (m) => m.accountHandlers({ deps, options, lookUp }),
+      (error: unknown) => {
+        accountHandlers = null;
+        throw error;
+      },
+    );
     return accountHandlers;
   };
   /** Looks the address up, keeps the verdict as the last lookup and shows its badge; `early` gets the settings first. */

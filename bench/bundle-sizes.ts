@@ -12,10 +12,15 @@ export interface BundleSize {
   readonly parts: readonly { readonly source: string; readonly bytes: number }[];
 }
 
-const LIMITS: Record<string, { min: number; gz: number }> = {
-  background: { min: 90_000, gz: 26_000 },
-  popup: { min: 25_000, gz: Infinity },
-};
+const BACKGROUND = { min: 90_000, gz: 26_000 };
+
+/** Each page's file in dist/, and its budget (docs/performance.md#bundle-sizes): Gecko and Chromium share one. */
+const PAGES: readonly { name: string; file: string; limit: BundleSize['limit'] }[] = [
+  { name: 'background (Thunderbird, Firefox)', file: 'background', limit: BACKGROUND },
+  { name: 'background (Chromium service worker)', file: 'service-worker', limit: BACKGROUND },
+  { name: 'popup', file: 'popup', limit: { min: 25_000, gz: Infinity } },
+  { name: 'options', file: 'options', limit: null },
+];
 
 export type Output = { inputs: Record<string, { bytesInOutput: number }>; imports?: { path: string; kind: string }[] };
 export type Meta = { outputs: Record<string, Output> };
@@ -34,7 +39,7 @@ export function bundleSizes(): BundleSize[] {
       min: code.reduce((n, c) => n + c.length, 0), gz: code.reduce((n, c) => n + gzipSync(c, { level: 9 }).length, 0),
     };
   };
-  const pages = ['background', 'popup', 'options'].map((name) => ({ name, files: [...firstLoad(meta, `dist/${name}.js`)] }));
+  const pages = PAGES.map((page) => ({ ...page, files: [...firstLoad(meta, `dist/${page.file}.js`)] }));
   const later = pages.flatMap(({ name, files }) => {
     const targets = [...new Set(files.flatMap((f) => imported(meta, f, 'dynamic-import')))];
     // What a dynamic import adds: its chunk and the chunks it imports that the page has not loaded yet.
@@ -46,7 +51,7 @@ export function bundleSizes(): BundleSize[] {
       ),
     );
   });
-  return [...pages.map(({ name, files }) => size(name, files, LIMITS[name] ?? null)), ...later];
+  return [...pages.map(({ name, files, limit }) => size(name, files, limit)), ...later];
 }
 
 const imported = (meta: Meta, file: string, kind: string): string[] =>

@@ -1,6 +1,8 @@
 // The one build script: an esbuild entry map by context (docs/architecture.md). `--watch` rebuilds on change.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
+import { THUNDERBIRD_ONLY } from './thunderbird-only.mjs';
 
 const watch = process.argv.includes('--watch');
 // Thunderbird/Firefox ESR 128 and a current Chromium: what the manifest's strict_min_version allows.
@@ -20,6 +22,17 @@ const contexts = [
     minify: true,
     // dns-packet needs a Buffer: ours (src/core/dns/byte-buffer.ts) instead of the 24.7 KB polyfill.
     alias: { buffer: './src/core/dns/byte-buffer.ts' },
+  },
+  {
+    // Chromium's service worker may not call import() at all: one file, the transport checks in it, and in place of
+    // each module only Thunderbird reaches (scripts/thunderbird-only.mjs) one that throws if it were ever loaded.
+    entryPoints: { 'service-worker': 'src/background/index.ts' },
+    platform: 'browser',
+    format: 'esm',
+    target: browserTarget,
+    minify: true,
+    alias: { buffer: './src/core/dns/byte-buffer.ts' },
+    plugins: [withoutThunderbird()],
   },
   {
     entryPoints: { options: 'popup/options.ts' },
@@ -48,6 +61,24 @@ const contexts = [
     banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   },
 ];
+
+/** Replaces the modules of scripts/thunderbird-only.mjs: Chromium has neither Thunderbird's Experiments nor sockets. */
+function withoutThunderbird() {
+  const only = new Set(THUNDERBIRD_ONLY.map((file) => resolve(file)));
+  return {
+    name: 'without-thunderbird',
+    setup(build) {
+      build.onResolve({ filter: /\.ts$/ }, (args) => {
+        const path = resolve(args.resolveDir, args.path);
+        return only.has(path) ? { path, namespace: 'thunderbird-only' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'thunderbird-only' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${relative('.', args.path)} runs only in Thunderbird`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 // Chunk names carry a content hash: last build's would be packaged beside this one's.
 rmSync('dist/chunks', { recursive: true, force: true });

@@ -9,7 +9,8 @@ import type { Protocol } from './discovery/service-labels.ts';
 import type { Platform } from './platform.ts';
 import type { ServerProbe } from './probe/judge-probe.ts';
 import type { DaneTarget } from './transport/dane.ts';
-import { checkServerDane, startTransportChecks, type Transport } from './transport/index.ts';
+import { askFirst } from './transport/context.ts';
+import type { Transport } from './transport/index.ts';
 import { verdict, type Discovery, type Probes } from './verdict/verdict.ts';
 
 export interface DiscoveryOptions extends DohOptions {
@@ -49,10 +50,13 @@ export async function autoconfigure(
   // The transport checks' TXT and MX queries leave together with the SRV queries, just after them: the settings wait
   // for the SRV answers only, and theirs are the first in line.
   const srv = querySrv(address, options.only, options, counted);
-  const checks = options.transport === true && options.only === undefined ? startTransportChecks(address.domain, options, counted) : null;
+  // Their code loads while the questions travel (docs/performance.md#bundle-sizes).
+  const asked = options.transport === true && options.only === undefined ? askFirst(address.domain, options, counted) : null;
+  const checks =
+    asked === null ? null : transportStage().then((stage) => stage.startTransportChecks(address.domain, options, counted, asked));
   const fresh = chooseSettings(address, await srv, platform.random, options.only);
   const choice = previous !== undefined && options.only !== undefined ? mergeRelookup(fresh, previous, options.only) : fresh;
-  if (choice.error !== null) return verdict(choice, checks === null ? null : await checks.finish([]), null, timing());
+  if (choice.error !== null) return verdict(choice, checks === null ? null : await (await checks).finish([]), null, timing());
 
   // TLSA for the chosen servers follows the SRV answer; both servers' probes run beside it.
   const targets = daneTargets(choice);
@@ -61,9 +65,11 @@ export async function autoconfigure(
   const pending: Pending[] = [...(checks === null ? [] : ['mta-sts', 'tls-rpt', 'dane'] as const), ...(probing ? ['probe'] as const : [])];
   if (options.onSettings !== undefined && pending.length > 0) await options.onSettings(verdict(choice, null, null, timing()), pending);
   const [transport, tlsa, probed, aliases] = await Promise.all([
-    checks === null ? Promise.resolve(previous?.transport ?? null) : checks.finish(targets),
+    checks === null ? Promise.resolve(previous?.transport ?? null) : checks.then((started) => started.finish(targets)),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.
-    checks === null && probing ? checkServerDane(address.domain, targets, options, counted) : Promise.resolve(null),
+    checks === null && probing
+      ? transportStage().then((stage) => stage.checkServerDane(address.domain, targets, options, counted))
+      : Promise.resolve(null),
     // The probe's code is loaded only where it can run: a platform with sockets (docs/performance.md#bundle-sizes).
     connect === undefined ? Promise.resolve(null)
       : import('./probe/probe-chosen.ts').then((stage) => stage.probeChosen(choice, connect, probeLimit(options), platform)),
@@ -79,6 +85,12 @@ function daneTargets(choice: Choice): DaneTarget[] {
   const chosen = [['incoming', choice.incoming], ['outgoing', choice.outgoing]] as const;
   return chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }]));
 }
+
+/**
+ * What reads the MTA-STS, TLS-RPT and DANE answers: loaded when a lookup first asks for them, so a background woken for
+ * anything else (Thunderbird's own set-up, the account list) does not load it (docs/performance.md#bundle-sizes).
+ */
+const transportStage = () => import('./transport/index.ts');
 
 const probeLimit = (options: DiscoveryOptions): number => options.probeTimeoutMs ?? options.timeoutMs;
 

@@ -16,7 +16,7 @@ export { isCacheKey } from './cache-keys.ts';
 export { discoverWithCache, relookup } from './settings-cache.ts';
 export { MAX_SRV_RECORDS_PER_LABEL } from './discovery/read-srv-answer.ts';
 export { SERVICE_LABELS, type Protocol, type Security } from './discovery/service-labels.ts';
-export { startTransportChecks, type Transport } from './transport/index.ts';
+export type { Transport } from './transport/index.ts';
 export type { DaneResult } from './transport/dane.ts';
 export type { MtaStsResult } from './transport/mta-sts.ts';
 export type { TlsRptResult } from './transport/tls-rpt.ts';

@@ -1,43 +1,58 @@
-// The background's first load (dist/background.js and the chunks it imports statically) carries nothing that only
-// Thunderbird runs: Chromium's service worker and Firefox never load it, Thunderbird loads it on first use
-// (docs/performance.md#bundle-sizes). Reads the last build's dist/meta.json (`npm test` builds first).
+// What each background bundle carries (docs/performance.md#bundle-sizes): Gecko's first load holds the lookup and
+// loads the transport checks and Thunderbird's part on first use; Chromium's service worker, which may not import()
+// at all, is one file with the transport checks and without Thunderbird's part. Reads the last build's dist/meta.json
+// (`npm test` builds first).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { firstLoad, type Meta } from '../../bench/bundle-sizes.ts';
+import { THUNDERBIRD_ONLY } from '../../scripts/thunderbird-only.mjs';
 
-const THUNDERBIRD_ONLY = [
-  'src/core/probe/probe-server.ts', 'src/core/probe/judge-probe.ts', 'src/core/probe/read-certificate.ts', 'src/core/probe/der.ts',
-  'src/core/probe/probe-chosen.ts', 'src/core/probe/probe-alternatives.ts', 'src/core/accounts/plan-account.ts',
-  'src/core/accounts/match-shown.ts', 'src/core/accounts/setup-offer.ts', 'src/background/handle-account-requests.ts',
-  'src/background/answer-setup.ts', 'src/background/probe-connection.ts',
+/** Thunderbird's part: the modules of scripts/thunderbird-only.mjs and what only they import. */
+const THUNDERBIRD_PART = [
+  ...THUNDERBIRD_ONLY, 'src/core/probe/probe-server.ts', 'src/core/probe/judge-probe.ts', 'src/core/probe/read-certificate.ts',
+  'src/core/probe/der.ts', 'src/core/probe/probe-alternatives.ts', 'src/core/accounts/plan-account.ts', 'src/core/accounts/match-shown.ts',
+  'src/core/accounts/setup-offer.ts',
 ];
+const TRANSPORT = ['src/core/transport/mta-sts.ts', 'src/core/transport/tls-rpt.ts', 'src/core/transport/dane.ts'];
+const LOOKUP = ['node_modules/dns-packet/index.js', 'src/core/dns/doh-client.ts', 'src/core/discovery/choose-settings.ts'];
 
 let meta: Meta;
-let first: Set<string>;
 const sourcesOf = (files: Iterable<string>): Set<string> => new Set([...files].flatMap((f) => Object.keys(meta.outputs[f]?.inputs ?? {})));
+const missing = (wanted: readonly string[], sources: Set<string>): string[] => wanted.filter((s) => !sources.has(s));
+const present = (unwanted: readonly string[], sources: Set<string>): string[] => unwanted.filter((s) => sources.has(s));
 
 beforeAll(() => {
   meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as Meta;
-  first = firstLoad(meta, 'dist/background.js');
 });
 
-describe('the background bundle', () => {
-  test('its first load holds the lookup (dns-packet, the DoH client, the transport checks) and none of Thunderbird\'s part', () => {
-    const sources = sourcesOf(first);
-    for (const needed of ['node_modules/dns-packet/index.js', 'src/core/dns/doh-client.ts', 'src/core/transport/mta-sts.ts']) {
-      expect(sources, needed).toContain(needed);
-    }
-    expect(THUNDERBIRD_ONLY.filter((s) => sources.has(s))).toEqual([]);
+describe('Gecko\'s background (Thunderbird, Firefox)', () => {
+  test('its first load holds the lookup, and neither the transport checks nor Thunderbird\'s part', () => {
+    const sources = sourcesOf(firstLoad(meta, 'dist/background.js'));
+    expect(missing(LOOKUP, sources)).toEqual([]);
+    expect(present([...TRANSPORT, ...THUNDERBIRD_PART], sources)).toEqual([]);
   });
 
-  test('Thunderbird\'s part is reached through dynamic imports of the first load', () => {
+  test('those are reached through dynamic imports of the first load', () => {
+    const first = firstLoad(meta, 'dist/background.js');
     const later = [...first].flatMap((f) => (meta.outputs[f]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
-    const lazy = sourcesOf(later.flatMap((f) => [...firstLoad(meta, f)]));
-    expect(THUNDERBIRD_ONLY.filter((s) => !lazy.has(s))).toEqual([]);
+    expect(missing([...TRANSPORT, ...THUNDERBIRD_PART], sourcesOf(later.flatMap((f) => [...firstLoad(meta, f)])))).toEqual([]);
+  });
+});
+
+describe('Chromium\'s service worker', () => {
+  test('one file that never calls import(): Chromium refuses it in a service worker', () => {
+    expect(meta.outputs['dist/service-worker.js']?.imports ?? []).toEqual([]);
+    expect(readFileSync('dist/service-worker.js', 'utf8')).not.toMatch(/\bimport\s*\(/);
   });
 
-  test('the manifest loads it as an ES module: Gecko\'s event page and Chromium\'s service worker alike', () => {
-    const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as { background: Record<string, unknown> };
-    expect(manifest.background).toEqual({ scripts: ['dist/background.js'], service_worker: 'dist/background.js', type: 'module' });
+  test('it holds the lookup and the transport checks, and none of Thunderbird\'s part', () => {
+    const sources = sourcesOf(['dist/service-worker.js']);
+    expect(missing([...LOOKUP, ...TRANSPORT], sources)).toEqual([]);
+    expect(present(THUNDERBIRD_PART, sources)).toEqual([]);
   });
+});
+
+test('the manifest: an ES module for Gecko\'s event page, the one-file service worker for Chromium', () => {
+  const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as { background: Record<string, unknown> };
+  expect(manifest.background).toEqual({ scripts: ['dist/background.js'], service_worker: 'dist/service-worker.js', type: 'module' });
 });

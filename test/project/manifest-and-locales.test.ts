@@ -116,5 +116,6 @@ describe('_locales', () => {
 });
 
 test('dist/ holds the built bundles the manifest names', () => {
-  expect(existsSync('dist/background.js') && existsSync('dist/popup.js') && existsSync('dist/options.js')).toBe(true);
+  const built = ['background', 'service-worker', 'popup', 'options'].filter((name) => existsSync(`dist/${name}.js`));
+  expect(built).toEqual(['background', 'service-worker', 'popup', 'options']);
 });

@@ -8,6 +8,8 @@ export interface TransportContext {
   readonly domain: Hostname;
   readonly options: DohOptions;
   readonly platform: Platform;
+  /** Questions already asked (`askFirst`), by `questionKey`: their answers are used, never asked twice. */
+  readonly asked?: ReadonlyMap<string, Promise<Answer>>;
 }
 
 export type Answer =
@@ -15,8 +17,24 @@ export type Answer =
   | { readonly kind: 'none'; readonly ad: boolean }
   | { readonly kind: 'error'; readonly detail: string };
 
+const questionKey = (name: string, type: RecordType): string => `${type} ${name}`;
+
+/**
+ * The checks' first questions (RFC 8461 §3.1 and RFC 8460 §3 TXT, the domain's MX), asked with the SRV queries:
+ * the code that reads their answers may still be loading meanwhile (docs/performance.md#bundle-sizes).
+ */
+export function askFirst(domain: Hostname, options: DohOptions, platform: Platform): ReadonlyMap<string, Promise<Answer>> {
+  const ctx: TransportContext = { domain, options, platform };
+  const first: [string, RecordType][] = [[`_mta-sts.${domain}`, 'TXT'], [`_smtp._tls.${domain}`, 'TXT'], [domain, 'MX']];
+  return new Map(first.map(([name, type]) => [questionKey(name, type), ask(ctx, name, type)]));
+}
+
 /** One DoH question, with NXDOMAIN and NODATA folded into "none" (both mean "not published"). */
-export async function ask(ctx: TransportContext, name: string, type: RecordType): Promise<Answer> {
+export function ask(ctx: TransportContext, name: string, type: RecordType): Promise<Answer> {
+  return ctx.asked?.get(questionKey(name, type)) ?? askNow(ctx, name, type);
+}
+
+async function askNow(ctx: TransportContext, name: string, type: RecordType): Promise<Answer> {
   const result: LookupResult = await lookup({ name, type }, ctx.options, ctx.platform);
   switch (result.status) {
     case 'answer': return { kind: 'records', records: result.records, ad: result.ad };

@@ -3,7 +3,7 @@
 import { parseHostname, type Hostname } from '../address/parse-hostname.ts';
 import type { DohOptions } from '../dns/doh-client.ts';
 import type { Platform } from '../platform.ts';
-import { ask, type TransportContext } from './context.ts';
+import { ask, type Answer, type TransportContext } from './context.ts';
 import { checkDane, type DaneResult, type DaneTarget } from './dane.ts';
 import { checkMtaSts, type MtaStsResult } from './mta-sts.ts';
 import { checkTlsRpt, type TlsRptResult } from './tls-rpt.ts';
@@ -33,8 +33,14 @@ export function checkServerDane(
   return Promise.all(targets.map((t) => checkDane(ctx, t)));
 }
 
-export function startTransportChecks(domain: Hostname, options: DohOptions, platform: Platform): TransportChecks {
-  const ctx: TransportContext = { domain, options, platform };
+/** `asked`: the first questions, if `askFirst` has asked them already. */
+export function startTransportChecks(
+  domain: Hostname,
+  options: DohOptions,
+  platform: Platform,
+  asked?: ReadonlyMap<string, Promise<Answer>>,
+): TransportChecks {
+  const ctx: TransportContext = asked === undefined ? { domain, options, platform } : { domain, options, platform, asked };
   const mx = ask(ctx, domain, 'MX').then((answer) => {
     if (answer.kind !== 'records') return { hosts: [] as string[], ad: answer.kind === 'none' && answer.ad };
     // RFC 7505: a null MX (".") names no host; other exchanges must be host names to be checked.

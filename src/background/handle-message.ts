@@ -18,6 +18,7 @@ import {
 } from '../protocol.ts';
 import type { AccountsExperiment } from './accounts-experiment.ts';
 import { parseUrl } from '../parse-url.ts';
+import { loadAccountRequests } from './thunderbird-parts.ts';
 
 export interface Deps {
   readonly platform: Platform & { readonly storage: NonNullable<Platform['storage']> };
@@ -77,7 +78,7 @@ export function createHandler(deps: Deps): Handler {
   const accounts = (): Promise<AccountHandlers> => {
     if (!thunderbird) return Promise.resolve(WITHOUT_THUNDERBIRD);
     // A chunk that failed to load is asked for again next time, not remembered as failed.
-    accountHandlers ??= import('./handle-account-requests.ts').then(
+    accountHandlers ??= loadAccountRequests().then(
       (m) => m.accountHandlers({ deps, options, lookUp }),
       (error: unknown) => {
         accountHandlers = null;

@@ -1,8 +1,8 @@
 // The browser side of the core's Platform: the page's fetch, storage.local, the URL parser's IDNA.
 import type { Fetch, KeyValueStorage, Platform } from '../core/index.ts';
+import type { Connect } from '../core/probe/connection.ts';
 import { urlHostname } from '../parse-url.ts';
 import type { Browser } from '../browser-api.ts';
-import { lazyProbeGlue } from './probe-experiment.ts';
 
 export function storageOf(area: Browser['storage']['local']): KeyValueStorage {
   return {
@@ -48,8 +48,8 @@ async function readAtMost(response: Response, limit: number): Promise<ArrayBuffe
   return out.buffer.slice(0, size);
 }
 
-export function browserPlatform(browser: Browser): Platform {
-  const { connect } = lazyProbeGlue(browser);
+/** `connect`: Thunderbird's sockets through the probe Experiment (src/background/thunderbird-glue.ts), else none. */
+export function browserPlatform(browser: Browser, connect?: Connect): Platform {
   return {
     fetch: boundedFetch,
     fetchPolicy: boundedFetch,

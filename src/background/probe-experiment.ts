@@ -3,6 +3,7 @@
 import type { Connect, ConnectionFailure, LineResult, TlsFacts } from '../core/probe/connection.ts';
 import type { ServerRef } from '../core/index.ts';
 import type { Browser } from '../browser-api.ts';
+import { loadProbeGlue } from './thunderbird-parts.ts';
 
 /** TlsFacts as they cross the Experiment boundary: the chain as base64url DER, leaf first. */
 export interface WireTls extends Omit<TlsFacts, 'chain'> {
@@ -28,9 +29,8 @@ export function probeExperiment(browser: Browser): ProbeExperiment | null {
 export function lazyProbeGlue(browser: Browser): { connect?: Connect; knowsOAuth2?: (server: ServerRef) => Promise<boolean> } {
   const experiment = probeExperiment(browser);
   if (experiment === null) return {};
-  const glue = () => import('./probe-connection.ts');
   return {
-    connect: async (request) => (await glue()).probeConnect(experiment)(request),
-    knowsOAuth2: async (server) => (await glue()).oauth2Registry(experiment)(server),
+    connect: async (request) => (await loadProbeGlue()).probeConnect(experiment)(request),
+    knowsOAuth2: async (server) => (await loadProbeGlue()).oauth2Registry(experiment)(server),
   };
 }

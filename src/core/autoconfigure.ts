@@ -9,6 +9,7 @@ import type { Protocol } from './discovery/service-labels.ts';
 import type { Platform } from './platform.ts';
 import type { ServerProbe } from './probe/judge-probe.ts';
 import type { DaneTarget } from './transport/dane.ts';
+import { loadProbe, loadTransport } from './stages.ts';
 import { askFirst } from './transport/context.ts';
 import type { Transport } from './transport/index.ts';
 import { verdict, type Discovery, type Probes } from './verdict/verdict.ts';
@@ -53,7 +54,7 @@ export async function autoconfigure(
   // Their code loads while the questions travel (docs/performance.md#bundle-sizes).
   const asked = options.transport === true && options.only === undefined ? askFirst(address.domain, options, counted) : null;
   const checks =
-    asked === null ? null : transportStage().then((stage) => stage.startTransportChecks(address.domain, options, counted, asked));
+    asked === null ? null : loadTransport().then((stage) => stage.startTransportChecks(address.domain, options, counted, asked));
   const fresh = chooseSettings(address, await srv, platform.random, options.only);
   const choice = previous !== undefined && options.only !== undefined ? mergeRelookup(fresh, previous, options.only) : fresh;
   if (choice.error !== null) return verdict(choice, checks === null ? null : await (await checks).finish([]), null, timing());
@@ -68,11 +69,11 @@ export async function autoconfigure(
     checks === null ? Promise.resolve(previous?.transport ?? null) : checks.then((started) => started.finish(targets)),
     // Without the transport checks the probe's DANE match still needs the chosen servers' TLSA, asked once.
     checks === null && probing
-      ? transportStage().then((stage) => stage.checkServerDane(address.domain, targets, options, counted))
+      ? loadTransport().then((stage) => stage.checkServerDane(address.domain, targets, options, counted))
       : Promise.resolve(null),
     // The probe's code is loaded only where it can run: a platform with sockets (docs/performance.md#bundle-sizes).
     connect === undefined ? Promise.resolve(null)
-      : import('./probe/probe-chosen.ts').then((stage) => stage.probeChosen(choice, connect, probeLimit(options), platform)),
+      : loadProbe().then((stage) => stage.probeChosen(choice, connect, probeLimit(options), platform)),
     // With the full checks, the chosen targets' own records are checked too (RFC 2782: no alias).
     checks === null ? Promise.resolve([]) : aliasTargets(targets.map((t) => t.host), options, counted),
   ]);
@@ -85,12 +86,6 @@ function daneTargets(choice: Choice): DaneTarget[] {
   const chosen = [['incoming', choice.incoming], ['outgoing', choice.outgoing]] as const;
   return chosen.flatMap(([source, s]) => (s === null ? [] : [{ host: s.hostname, port: s.port, dnssec: s.dnssec, source }]));
 }
-
-/**
- * What reads the MTA-STS, TLS-RPT and DANE answers: loaded when a lookup first asks for them, so a background woken for
- * anything else (Thunderbird's own set-up, the account list) does not load it (docs/performance.md#bundle-sizes).
- */
-const transportStage = () => import('./transport/index.ts');
 
 const probeLimit = (options: DiscoveryOptions): number => options.probeTimeoutMs ?? options.timeoutMs;
 

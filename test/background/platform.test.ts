@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { boundedFetch, browserPlatform } from '../../src/background/platform.ts';
+import { thunderbirdGlue } from '../../src/background/thunderbird-glue.ts';
 import type { Browser } from '../../src/browser-api.ts';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -64,8 +65,9 @@ const answer = async () => ({});
 const probe = { connect: answer, readLine: answer, writeLine: answer, startTls: answer, close: answer };
 
 test('connect is there with the probe Experiment (Thunderbird) and absent without it (Firefox, Chromium)', () => {
-  expect(browserPlatform({ storage, srvAutoconfigProbe: probe } as unknown as Browser).connect).toBeTypeOf('function');
-  expect('connect' in browserPlatform({ storage } as unknown as Browser)).toBe(false);
+  const platformOf = (browser: Browser) => browserPlatform(browser, thunderbirdGlue(browser).connect);
+  expect(platformOf({ storage, srvAutoconfigProbe: probe } as unknown as Browser).connect).toBeTypeOf('function');
+  expect('connect' in platformOf({ storage } as unknown as Browser)).toBe(false);
 });
 
 test.each([

@@ -5,13 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { firstLoad, type Meta } from '../../bench/bundle-sizes.ts';
-import { THUNDERBIRD_ONLY } from '../../scripts/thunderbird-only.mjs';
 
-/** Thunderbird's part: the modules of scripts/thunderbird-only.mjs and what only they import. */
+/** Thunderbird's part: what src/core/stages.ts and src/background/thunderbird-parts.ts load, and what only they import. */
 const THUNDERBIRD_PART = [
-  ...THUNDERBIRD_ONLY, 'src/core/probe/probe-server.ts', 'src/core/probe/judge-probe.ts', 'src/core/probe/read-certificate.ts',
-  'src/core/probe/der.ts', 'src/core/probe/probe-alternatives.ts', 'src/core/accounts/plan-account.ts', 'src/core/accounts/match-shown.ts',
-  'src/core/accounts/setup-offer.ts',
+  'src/core/probe/probe-chosen.ts', 'src/background/handle-account-requests.ts', 'src/background/answer-setup.ts',
+  'src/background/probe-connection.ts', 'src/core/probe/probe-server.ts', 'src/core/probe/judge-probe.ts',
+  'src/core/probe/read-certificate.ts', 'src/core/probe/der.ts', 'src/core/probe/probe-alternatives.ts',
+  'src/core/accounts/plan-account.ts', 'src/core/accounts/match-shown.ts', 'src/core/accounts/setup-offer.ts',
+];
+/** What Gecko's first load wires to Thunderbird's Experiments and events (src/background/thunderbird-glue.ts). */
+const THUNDERBIRD_GLUE = [
+  'src/background/thunderbird-glue.ts', 'src/background/accounts-experiment.ts', 'src/background/setup-experiment.ts',
+  'src/background/probe-experiment.ts', 'src/background/default-address.ts',
 ];
 const TRANSPORT = ['src/core/transport/mta-sts.ts', 'src/core/transport/tls-rpt.ts', 'src/core/transport/dane.ts'];
 const LOOKUP = ['node_modules/dns-packet/index.js', 'src/core/dns/doh-client.ts', 'src/core/discovery/choose-settings.ts'];
@@ -45,10 +50,19 @@ describe('Chromium\'s service worker', () => {
     expect(readFileSync('dist/service-worker.js', 'utf8')).not.toMatch(/\bimport\s*\(/);
   });
 
-  test('it holds the lookup and the transport checks, and none of Thunderbird\'s part', () => {
+  test('its stage loaders are the .service-worker.ts siblings; Gecko\'s background never holds those', () => {
+    const loaders = ['src/core/stages', 'src/background/thunderbird-parts', 'src/background/thunderbird-glue'];
+    const worker = sourcesOf(['dist/service-worker.js']);
+    expect(present(loaders.map((l) => `${l}.ts`), worker)).toEqual([]);
+    expect(missing(loaders.map((l) => `${l}.service-worker.ts`), worker)).toEqual([]);
+    const gecko = sourcesOf(Object.keys(meta.outputs).filter((f) => !f.endsWith('service-worker.js')));
+    expect(present(loaders.map((l) => `${l}.service-worker.ts`), gecko)).toEqual([]);
+  });
+
+  test('it holds the lookup and the transport checks, and none of Thunderbird\'s part or glue', () => {
     const sources = sourcesOf(['dist/service-worker.js']);
     expect(missing([...LOOKUP, ...TRANSPORT], sources)).toEqual([]);
-    expect(present(THUNDERBIRD_PART, sources)).toEqual([]);
+    expect(present([...THUNDERBIRD_PART, ...THUNDERBIRD_GLUE], sources)).toEqual([]);
   });
 });
 

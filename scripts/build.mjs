@@ -1,5 +1,5 @@
 // The one build script: an esbuild entry map by context (docs/architecture.md). `--watch` rebuilds on change.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { transform } from '@swc/core';
 import * as esbuild from 'esbuild';
@@ -63,35 +63,70 @@ const contexts = [
   },
 ];
 
-/** Resolves `x.ts` to `x.service-worker.ts` where that sibling exists: the service worker's own version of it. */
+/** Chromium's service worker's own versions of three modules (docs/performance.md#bundle-sizes); nothing else is swapped. */
+const SERVICE_WORKER_SIBLINGS = new Map(
+  ['src/core/stages.ts', 'src/background/thunderbird-parts.ts', 'src/background/thunderbird-glue.ts'].map((original) => [
+    resolve(original),
+    resolve(original.replace(/\.ts$/, '.service-worker.ts')),
+  ]),
+);
+// A sibling the map does not name would be silently ignored: refuse to build instead.
+const unlisted = readdirSync('src', { recursive: true })
+  .filter((f) => String(f).endsWith('.service-worker.ts'))
+  .map((f) => resolve('src', String(f)))
+  .filter((f) => ![...SERVICE_WORKER_SIBLINGS.values()].includes(f));
+if (unlisted.length > 0) throw new Error(`not in SERVICE_WORKER_SIBLINGS (scripts/build.mjs): ${unlisted.join(', ')}`);
+
+/** Where an import resolves to a module of SERVICE_WORKER_SIBLINGS, the service worker gets its sibling instead. */
 function serviceWorkerSiblings() {
   return {
     name: 'service-worker-siblings',
     setup(build) {
-      build.onResolve({ filter: /\.ts$/ }, (args) => {
-        const sibling = resolve(args.resolveDir, args.path).replace(/\.ts$/, '.service-worker.ts');
-        return args.importer.endsWith('.service-worker.ts') || !existsSync(sibling) ? undefined : { path: sibling };
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.resolving === true || args.kind === 'entry-point') return undefined;
+        // esbuild's own resolution first, so every form of the path (with or without .ts, aliased) is seen.
+        const { path, errors } = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { resolving: true },
+        });
+        const sibling = errors.length === 0 ? SERVICE_WORKER_SIBLINGS.get(path) : undefined;
+        return sibling === undefined || sibling === args.importer ? undefined : { path: sibling };
       });
     },
   };
 }
 
 /**
- * swc's minifier over esbuild's output: about 4 % smaller gzipped, what keeps Chromium's one-file service worker within
- * the background's budget (docs/performance.md#bundle-sizes). The source map is chained back to the sources.
+ * swc's minifier over esbuild's output, on every build and rebuild: about 4 % smaller gzipped, what keeps Chromium's
+ * one-file service worker within the background's budget (docs/performance.md#bundle-sizes). The source map is chained
+ * back to the sources.
  */
-async function minifyAgain(file, isModule) {
-  const code = readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-  const { code: minified, map } = await transform(code, {
-    filename: basename(file),
-    sourceMaps: true,
-    inputSourceMap: readFileSync(`${file}.map`, 'utf8'),
-    isModule,
-    minify: true,
-    jsc: { target: 'es2022', minify: { compress: { passes: 3 }, mangle: true, module: isModule, toplevel: isModule } },
-  });
-  writeFileSync(file, `${minified}\n//# sourceMappingURL=${basename(file)}.map\n`);
-  writeFileSync(`${file}.map`, map);
+function minifyAgain(isModule) {
+  return {
+    name: 'minify-again',
+    setup(build) {
+      build.onEnd(async (result) => {
+        for (const file of Object.keys(result.metafile?.outputs ?? {}).filter((f) => f.endsWith('.js'))) {
+          const built = readFileSync(file, 'utf8');
+          const code = built.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+          if (code === built) throw new Error(`${file}: no sourceMappingURL comment to chain the source map from`);
+          const { code: minified, map } = await transform(code, {
+            filename: basename(file),
+            sourceMaps: true,
+            inputSourceMap: readFileSync(`${file}.map`, 'utf8'),
+            isModule,
+            minify: true,
+            // esbuild has already lowered the syntax to browserTarget; swc emits nothing newer than ES2022.
+            jsc: { target: 'es2022', minify: { compress: { passes: 3 }, mangle: true, module: isModule, toplevel: isModule } },
+          });
+          writeFileSync(file, `${minified}\n//# sourceMappingURL=${basename(file)}.map\n`);
+          writeFileSync(`${file}.map`, map);
+        }
+      });
+    },
+  };
 }
 
 // Chunk names carry a content hash: last build's would be packaged beside this one's.
@@ -103,26 +138,21 @@ for (const experiment of ['accounts', 'probe', 'setup', 'shared']) {
   cpSync(`src/experiments/${experiment}`, `dist/experiments/${experiment}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
 }
 
-// dist/meta.json: which source put how many bytes in each bundle (bench/bundle-sizes.ts says where a budget goes).
+// dist/meta.json: which sources and chunks each bundle holds (bench/bundle-sizes.ts, test/project/bundle-composition.test.ts).
 const outputs = {};
 for (const options of contexts) {
+  const browser = options.platform === 'browser';
   const config = {
     bundle: true,
     outdir: 'dist',
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
-    metafile: !watch,
+    metafile: true,
     ...options,
+    plugins: [...(options.plugins ?? []), ...(browser ? [minifyAgain(options.format === 'esm')] : [])],
   };
-  if (watch) {
-    await (await esbuild.context(config)).watch();
-    continue;
-  }
-  const built = (await esbuild.build(config)).metafile.outputs;
-  Object.assign(outputs, built);
-  if (options.platform === 'browser') {
-    for (const file of Object.keys(built).filter((f) => f.endsWith('.js'))) await minifyAgain(file, options.format === 'esm');
-  }
+  if (watch) await (await esbuild.context(config)).watch();
+  else Object.assign(outputs, (await esbuild.build(config)).metafile.outputs);
 }
 if (!watch) writeFileSync('dist/meta.json', JSON.stringify({ outputs }));

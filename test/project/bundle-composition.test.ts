@@ -2,7 +2,7 @@
 // loads the transport checks and Thunderbird's part on first use; Chromium's service worker, which may not import()
 // at all, is one file with the transport checks and without Thunderbird's part. Reads the last build's dist/meta.json
 // (`npm test` builds first).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { firstLoad, type Meta } from '../../bench/bundle-sizes.ts';
 
@@ -64,6 +64,13 @@ describe('Chromium\'s service worker', () => {
     expect(missing([...LOOKUP, ...TRANSPORT], sources)).toEqual([]);
     expect(present([...THUNDERBIRD_PART, ...THUNDERBIRD_GLUE], sources)).toEqual([]);
   });
+});
+
+test('every import() of src/ is in one of the two stage loaders, whose service-worker siblings import nothing later', () => {
+  const sources = readdirSync('src', { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  // A call with a module name, not a type position (`typeof import(...)`) nor a comment that names import().
+  const loading = sources.filter((f) => /(?<!typeof )\bimport\(\s*['"`]/.test(readFileSync(`src/${f}`, 'utf8')));
+  expect(loading.sort()).toEqual(['background/thunderbird-parts.ts', 'core/stages.ts']);
 });
 
 test('the manifest: an ES module for Gecko\'s event page, the one-file service worker for Chromium', () => {

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { basename, resolve } from 'node:path';
 import { transform } from '@swc/core';
 import * as esbuild from 'esbuild';
+import { SERVICE_WORKER_SIBLINGS, siblingOf } from './service-worker-siblings.mjs';
 
 const watch = process.argv.includes('--watch');
 // Thunderbird/Firefox ESR 128 and a current Chromium: what the manifest's strict_min_version allows.
@@ -63,21 +64,16 @@ const contexts = [
   },
 ];
 
-/** Chromium's service worker's own versions of three modules (docs/performance.md#bundle-sizes); nothing else is swapped. */
-const SERVICE_WORKER_SIBLINGS = new Map(
-  ['src/core/stages.ts', 'src/background/thunderbird-parts.ts', 'src/background/thunderbird-glue.ts'].map((original) => [
-    resolve(original),
-    resolve(original.replace(/\.ts$/, '.service-worker.ts')),
-  ]),
-);
-// A sibling the map does not name would be silently ignored: refuse to build instead.
+/** Chromium's service worker's own versions of three modules, by absolute path; nothing else is swapped. */
+const siblings = new Map(SERVICE_WORKER_SIBLINGS.map((original) => [resolve(original), resolve(siblingOf(original))]));
+// A sibling the list does not name would be silently ignored: refuse to build instead.
 const unlisted = readdirSync('src', { recursive: true })
   .filter((f) => String(f).endsWith('.service-worker.ts'))
   .map((f) => resolve('src', String(f)))
-  .filter((f) => ![...SERVICE_WORKER_SIBLINGS.values()].includes(f));
-if (unlisted.length > 0) throw new Error(`not in SERVICE_WORKER_SIBLINGS (scripts/build.mjs): ${unlisted.join(', ')}`);
+  .filter((f) => ![...siblings.values()].includes(f));
+if (unlisted.length > 0) throw new Error(`not in scripts/service-worker-siblings.mjs: ${unlisted.join(', ')}`);
 
-/** Where an import resolves to a module of SERVICE_WORKER_SIBLINGS, the service worker gets its sibling instead. */
+/** Where an import resolves to a module of scripts/service-worker-siblings.mjs, the service worker gets its sibling. */
 function serviceWorkerSiblings() {
   return {
     name: 'service-worker-siblings',
@@ -91,7 +87,7 @@ function serviceWorkerSiblings() {
           resolveDir: args.resolveDir,
           pluginData: { resolving: true },
         });
-        const sibling = errors.length === 0 ? SERVICE_WORKER_SIBLINGS.get(path) : undefined;
+        const sibling = errors.length === 0 ? siblings.get(path) : undefined;
         return sibling === undefined || sibling === args.importer ? undefined : { path: sibling };
       });
     },

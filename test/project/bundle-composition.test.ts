@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { firstLoad, type Meta } from '../../bench/bundle-sizes.ts';
+import { SERVICE_WORKER_SIBLINGS, siblingOf } from '../../scripts/service-worker-siblings.mjs';
 
 /** Thunderbird's part: what src/core/stages.ts and src/background/thunderbird-parts.ts load, and what only they import. */
 const THUNDERBIRD_PART = [
@@ -51,12 +52,11 @@ describe('Chromium\'s service worker', () => {
   });
 
   test('its stage loaders are the .service-worker.ts siblings; Gecko\'s background never holds those', () => {
-    const loaders = ['src/core/stages', 'src/background/thunderbird-parts', 'src/background/thunderbird-glue'];
     const worker = sourcesOf(['dist/service-worker.js']);
-    expect(present(loaders.map((l) => `${l}.ts`), worker)).toEqual([]);
-    expect(missing(loaders.map((l) => `${l}.service-worker.ts`), worker)).toEqual([]);
+    expect(present(SERVICE_WORKER_SIBLINGS, worker)).toEqual([]);
+    expect(missing(SERVICE_WORKER_SIBLINGS.map(siblingOf), worker)).toEqual([]);
     const gecko = sourcesOf(Object.keys(meta.outputs).filter((f) => !f.endsWith('service-worker.js')));
-    expect(present(loaders.map((l) => `${l}.service-worker.ts`), gecko)).toEqual([]);
+    expect(present(SERVICE_WORKER_SIBLINGS.map(siblingOf), gecko)).toEqual([]);
   });
 
   test('it holds the lookup and the transport checks, and none of Thunderbird\'s part or glue', () => {

@@ -13,8 +13,11 @@ import { repeat, sleep, stats, type Stats } from './timing.ts';
 declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> }; action: { openPopup(): Promise<void> } };
 
 export const BROWSER_RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 12);
-const DOHJS = readFileSync(createRequire(import.meta.url).resolve('dohjs/dist/doh.min.js'), 'utf8');
-const CLIENTS = readFileSync('dist/bench-clients.js', 'utf8');
+/** The page-side clients, read when the bench starts Chromium: dist/bench-clients.js exists only after bench/run.mjs built it. */
+function pageClients(): string[] {
+  const dohjs = createRequire(import.meta.url).resolve('dohjs/dist/doh.min.js');
+  return [readFileSync(dohjs, 'utf8'), readFileSync('dist/bench-clients.js', 'utf8')];
+}
 
 /**
  * One click, as epoch ms: the click on Autoconfigure, the settings in the page and the frame that shows them, the popup's
@@ -81,8 +84,7 @@ export async function startChromiumBench(net: BenchNetwork): Promise<ChromiumBen
     await control.uncheck('#fallback');
     await control.click('#save');
     await control.waitForFunction(() => document.getElementById('saved')?.textContent !== '');
-    await control.evaluate(DOHJS);
-    await control.evaluate(CLIENTS);
+    for (const script of pageClients()) await control.evaluate(script);
     let closing: Promise<void> | undefined;
     return {
       figures: (rtt) => figures(extension, control, net, rtt),

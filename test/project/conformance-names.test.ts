@@ -38,12 +38,30 @@ test('the name finder sees plain and table-driven tests', () => {
   ]);
 });
 
-test.each(conformance)('every test in %s starts with the RFC it checks', (file) => {
+/**
+ * `RFC 6186 §3.4`, or the heading for an RFC without numbered sections (`RFC 2782 "Usage rules"`), at the start of
+ * the name; the RFC number comes back, or null when the name does not start so.
+ */
+export function citedRfc(name: string): string | null {
+  return /^RFC (\d+) (?:§\d+(?:\.\d+)*|"[^"]+")/.exec(name)?.[1] ?? null;
+}
+
+test('a citation needs a section or a heading, not the RFC alone', () => {
+  expect(['RFC 6186 §3.4: a', 'RFC 8461 §3.2 and more', 'RFC 2782 "Usage rules": a'].map(citedRfc)).toEqual(['6186', '8461', '2782']);
+  expect(['RFC 2782: a', 'RFC 8467 (padding)', 'rfc 6186 §3', 'see RFC 6186 §3', 'RFC 6186 §: a'].map(citedRfc)).toEqual(
+    [null, null, null, null, null],
+  );
+});
+
+test.each(conformance)('every test in %s starts with the RFC section it checks, and one with its folder\'s RFC', (file) => {
   const source = readFileSync(file, 'utf8');
   const names = testNames(source);
   expect(names.length).toBeGreaterThan(0);
   // A table whose test name is its cases' `name` ('$name') puts the section in each case's name.
   const caseNames = [...source.matchAll(/\bname: (['"`])((?:\\.|(?!\1).)*)\1/g)].map((m) => m[2] ?? '');
   const written = names.flatMap((name) => (name.startsWith('$name') ? caseNames : [name]));
-  expect(written.filter((name) => !/^RFC \d+/.test(name))).toEqual([]);
+  expect(written.filter((name) => citedRfc(name) === null)).toEqual([]);
+  // A test may cite the RFC the folder's one relies on (RFC 6698 for DANE matching); the folder's own is cited too.
+  const folder = /rfc(\d+)/.exec(file)?.[1];
+  expect(written.map(citedRfc)).toContain(folder);
 });

@@ -18,7 +18,7 @@ function firstPickShares(records: readonly R[], runs: number, seed: number): Rec
 }
 
 describe('RFC 2782 usage rules', () => {
-  test('RFC 2782: lowest priority value first, whatever the weights (not the maximum weight across priorities)', () => {
+  test('RFC 2782 "Usage rules": lowest priority value first, whatever the weights (not the maximum weight across priorities)', () => {
     const records = [r('p10-heavy', 10, 1000), r('p0-light', 0, 1), r('p5', 5, 50), r('p0-other', 0, 1)];
     const random = seededRandom(1);
     for (let i = 0; i < 500; i++) {
@@ -27,7 +27,7 @@ describe('RFC 2782 usage rules', () => {
     }
   });
 
-  test('RFC 2782: within a priority, selection is weighted random in proportion to weight (not the lowest weight)', () => {
+  test('RFC 2782 "Usage rules": within a priority, selection is weighted random in proportion to weight (not the lowest weight)', () => {
     const shares = firstPickShares([r('w10', 0, 10), r('w90', 0, 90), r('w0', 0, 0)], 40000, 2026);
     // Uniform pick in [0, sum] inclusive: shares 10/101, 90/101 and 1/101.
     expect(shares.w90).toBeCloseTo(90 / 101, 2);
@@ -36,7 +36,7 @@ describe('RFC 2782 usage rules', () => {
     expect(shares.w0).toBeLessThan(0.02);
   });
 
-  test('RFC 2782: every later pick is weighted among the records not yet picked, not only the first', () => {
+  test('RFC 2782 "Usage rules": every later pick is weighted among the records not yet picked, not only the first', () => {
     // After w10 is picked, the running sum restarts over w30 and w60: pick in [0, 90] → w30 31/91, w60 60/91.
     const records = [r('w10', 0, 10), r('w30', 0, 30), r('w60', 0, 60)];
     const random = seededRandom(77);
@@ -57,18 +57,18 @@ describe('RFC 2782 usage rules', () => {
     expect(third.w30).toBeGreaterThan(third.w60!);
   });
 
-  test('RFC 2782: weight-0 records keep a small chance of being tried first', () => {
+  test('RFC 2782 "Usage rules": weight-0 records keep a small chance of being tried first', () => {
     const shares = firstPickShares([r('w0', 0, 0), r('w1000', 0, 1000)], 20000, 99);
     expect(shares.w0).toBeGreaterThan(0);
     expect(shares.w0).toBeLessThan(0.005);
   });
 
-  test('RFC 2782: all-zero weights are tried in a random order, each first about equally often', () => {
+  test('RFC 2782 "Usage rules": all-zero weights are tried in a random order, each first about equally often', () => {
     const shares = firstPickShares([r('a', 0, 0), r('b', 0, 0), r('c', 0, 0)], 30000, 5);
     for (const share of Object.values(shares)) expect(share).toBeCloseTo(1 / 3, 1);
   });
 
-  test('RFC 2782: every record appears exactly once in the order', () => {
+  test('RFC 2782 "Usage rules": every record appears exactly once in the order', () => {
     const records = [r('a', 0, 5), r('b', 0, 0), r('c', 1, 3), r('d', 1, 3), r('e', 2, 0)];
     const random = seededRandom(3);
     for (let i = 0; i < 200; i++) {
@@ -76,7 +76,7 @@ describe('RFC 2782 usage rules', () => {
     }
   });
 
-  test('RFC 2782 usage rules, project side: the order is repeatable for a given random source (randomness is injected)', () => {
+  test('RFC 2782 "Usage rules", project side: the order is repeatable for a given random source (randomness is injected)', () => {
     const records = [r('a', 0, 5), r('b', 0, 7), r('c', 0, 9)];
     expect(orderSrvRecords(records, seededRandom(11))).toEqual(orderSrvRecords(records, seededRandom(11)));
   });

@@ -36,7 +36,7 @@ describe('RFC 6186 §3.4', () => {
     expect(result.incoming).toMatchObject({ protocol: 'imap' });
   });
 
-  test('RFC 6186 §3.4: weights do not choose the protocol (a heavy POP3 record at the same priority still loses)', async () => {
+  test('RFC 6186 §3.4 compares priorities, not weights; tied, project policy (IMAP) wins even against a heavy POP3 record', async () => {
     const result = await discoverIn([
       submissions,
       srv(`_pop3s._tcp.${D}`, 0, 65535, 995, `pop.${D}`),

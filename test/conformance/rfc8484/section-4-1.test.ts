@@ -1,4 +1,4 @@
-// RFC 8484 §4.1 (the HTTP request) and RFC 8467 (padding) for the DoH client.
+// RFC 8484 §4.1 (the HTTP request) and RFC 8467 §4.1 (block-length padding) for the DoH client.
 import { describe, expect, test } from 'vitest';
 import { lookup, type DohOptions } from '../../../src/core/dns/doh-client.ts';
 import type { Fetch, HttpRequest } from '../../../src/core/platform.ts';
@@ -46,7 +46,7 @@ describe('RFC 8484 §4.1', () => {
     expect(inner.calls[0]).toMatchObject({ method: 'POST', name: Q.name, type: 'SRV' });
   });
 
-  test('RFC 8467: queries to a remote resolver are padded to 128 octets, to a loopback one not', async () => {
+  test('RFC 8467 §4.1: queries to a remote resolver are padded to 128 octets, to a loopback one not', async () => {
     const sizes: number[] = [];
     const inner = fakeResolver(() => good);
     const fetch: Fetch = (url, request) => { sizes.push(request.body?.length ?? 0); return inner.fetch(url, request); };

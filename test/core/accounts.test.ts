@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { accountLevel, assessServer } from '../../src/core/accounts/assess-account.ts';
 import { chooseLogin, planAccount, serverSettings } from '../../src/core/accounts/plan-account.ts';
 import type { ServerRef } from '../../src/core/accounts/match-shown.ts';
+import type { ServerProbe } from '../../src/core/probe/judge-probe.ts';
+import { verdict } from '../../src/core/verdict/verdict.ts';
 import { srv } from '../support/fake-resolver.ts';
 import { discoverIn } from '../support/discovery.ts';
 
@@ -170,5 +172,43 @@ describe('RFC 6186 §6: unverified published servers are no yardstick', () => {
     },
   ])('accountLevel: $name', async ({ server, level }) => {
     expect(accountLevel([server], await discoverIn(spoofed, 'a@example.test', { ad: false }))).toBe(level);
+  });
+});
+
+describe('accountLevel: an account gets the level the popup gives the same servers (docs/badge.md)', () => {
+  const provider = [
+    srv(`_imaps._tcp.${D}`, 0, 1, 993, 'imap.provider.test'),
+    srv(`_submissions._tcp.${D}`, 0, 1, 465, 'smtp.provider.test'),
+  ];
+  const certificate = { valid: true, namesTarget: true, namesDomain: true, notAfter: '2030-01-01T00:00:00Z', issuer: 'CA' };
+  const probe = (extra: Partial<ServerProbe> = {}): ServerProbe =>
+    ({ status: 'ok', tlsVersion: 'TLSv1.3', certificate, starttls: null, auth: ['PLAIN'], dane: 'absent', ...extra });
+  /** The discovery of `records` (no AD) with both chosen servers probed as `p`. */
+  const probed = async (records: ReturnType<typeof srv>[], p: ServerProbe) => {
+    const found = await discoverIn(records, 'a@example.test', { ad: false });
+    return verdict(found, null, { incoming: p, outgoing: p }, found.timing);
+  };
+  const onProvider = [
+    { protocol: 'imap', hostname: 'imap.provider.test', port: 993, security: 'tls' as const },
+    { protocol: 'smtp', hostname: 'smtp.provider.test', port: 465, security: 'tls' as const },
+  ];
+
+  test('RFC 6186 §6 via RFC 6125 §6: provider servers a certificate for the domain vouched for are tls, as in the popup', async () => {
+    const discovery = await probed(provider, probe());
+    expect(discovery.badge.level).toBe('tls');
+    expect(accountLevel(onProvider, discovery)).toBe('tls');
+  });
+
+  test('a certificate for the provider only vouches for nothing: unverified', async () => {
+    const discovery = await probed(provider, probe({ certificate: { ...certificate, namesDomain: false } }));
+    expect(accountLevel(onProvider, discovery)).toBe('unverified');
+  });
+
+  test('a server whose probe failed is none, even in the domain', async () => {
+    const failed = probe({ status: 'failed', reason: 'probe-certificate-expired', certificate: { ...certificate, valid: false } });
+    const discovery = await probed(both, failed);
+    expect(discovery.badge.level).toBe('none');
+    const own = [{ ...shownIn }, { ...shownOut }];
+    expect(accountLevel(own, discovery)).toBe('none');
   });
 });

@@ -2,7 +2,7 @@
 // Only published servers that something vouches for count as "better": an unverified answer is
 // never an improvement (docs/trust.md).
 import { parseHostname } from '../address/parse-hostname.ts';
-import type { BadgeLevel } from '../verdict/badge.ts';
+import { levelOf, type BadgeInput, type BadgeLevel } from '../verdict/badge.ts';
 import type { Discovery, Setting } from '../verdict/verdict.ts';
 import { isInDomain } from '../discovery/is-in-domain.ts';
 import type { WeaknessReason } from '../reasons.ts';
@@ -66,16 +66,19 @@ export function proposeUpdate(incoming: ExistingServer, outgoing: ExistingServer
 }
 
 /**
- * The level an account really gets from its own servers (the badge rules): plain text is none; a
- * server outside the domain that no DNSSEC-validated record names is unverified; STARTTLS is starttls.
+ * The level an account really gets from its own servers, by the badge's rules (levelOf): plain text is none. A server
+ * the discovery published as it is configured carries that setting's facts (DNSSEC, the probe's certificate and
+ * failures); any other is vouched for only by being in the domain.
  */
 export function accountLevel(servers: readonly ExistingServer[], discovery: Discovery): BadgeLevel {
-  if (discovery.status !== 'found' || servers.some((s) => s.security === 'plain')) return 'none';
-  const vouched = (server: ExistingServer): boolean => {
+  if (discovery.status !== 'found') return 'none';
+  const facts = (server: ExistingServer): BadgeInput | null => {
+    if (server.security === 'plain') return null;
+    const published = sameProtocol(discovery, server).find((s) => publishes(s, server));
+    if (published !== undefined) return published;
     const host = parseHostname(normalHost(server.hostname));
-    const inDomain = host.ok && isInDomain(host.hostname, discovery.domain);
-    return inDomain || sameProtocol(discovery, server).some((s) => publishes(s, server) && s.dnssec);
+    return { security: server.security, inDomain: host.ok && isInDomain(host.hostname, discovery.domain), dnssec: false };
   };
-  if (!servers.every(vouched)) return 'unverified';
-  return servers.some((s) => s.security === 'starttls') ? 'starttls' : 'tls';
+  const inputs = servers.map(facts);
+  return inputs.every((s) => s !== null) ? levelOf(inputs) : 'none';
 }

@@ -37,19 +37,24 @@ export function badgeFor(incoming: BadgeInput | null, outgoing: BadgeInput | nul
   for (const [side, setting] of sides) {
     if (probeFailed(setting)) reasons.push(`${side}-probe-failed`, ...(setting.probe?.reason === undefined ? [] : [setting.probe.reason]));
   }
-  const anyFailed = reasons.length > 0;
-
   // RFC 6186 §6: an out-of-domain target counts only when something vouches for it.
-  const unverified = (s: BadgeInput): boolean => !isVerified(s);
   for (const [side, setting] of sides) {
-    if (!probeFailed(setting) && unverified(setting)) reasons.push(`${side}-outside-domain`);
+    if (!probeFailed(setting) && !isVerified(setting)) reasons.push(`${side}-outside-domain`);
     if (setting.security === 'starttls') reasons.push(`${side}-starttls`);
   }
-  const anyUnverified = unverified(incoming) || unverified(outgoing);
-  const anyStarttls = incoming.security === 'starttls' || outgoing.security === 'starttls';
-  if (!anyStarttls) reasons.push('all-implicit-tls');
+  if (incoming.security === 'tls' && outgoing.security === 'tls') reasons.push('all-implicit-tls');
   reasons.push(incoming.dnssec && outgoing.dnssec ? 'dnssec-validated' : 'dnssec-not-validated');
-  return { level: anyFailed ? 'none' : anyUnverified ? 'unverified' : anyStarttls ? 'starttls' : 'tls', reasons };
+  return { level: levelOf([incoming, outgoing]), reasons };
+}
+
+/**
+ * The level of servers in use together, weakest first: a failed probe is none, a server nothing vouches for
+ * (RFC 6186 §6) unverified, STARTTLS starttls (RFC 8314 §5.1). The badge and an existing account's level both ask it.
+ */
+export function levelOf(servers: readonly BadgeInput[]): BadgeLevel {
+  if (servers.some(probeFailed)) return 'none';
+  if (!servers.every(isVerified)) return 'unverified';
+  return servers.some((s) => s.security === 'starttls') ? 'starttls' : 'tls';
 }
 
 /**

@@ -16,8 +16,9 @@ function files(dir: string): string[] {
   });
 }
 
-// A line its syntax cannot break: a Markdown table row, a JSON member whose value is one string.
-const UNBREAKABLE = { md: /^\s*\|/, json: /^\s*"[^"]*": "(?:[^"\\]|\\.)*",?$/ } as const;
+// A line its syntax cannot break: a Markdown table row, a JSON schema's regular expression (a description is prose,
+// and can be said shorter).
+const UNBREAKABLE = { md: /^\s*\|/, json: /^\s*"pattern": "(?:[^"\\]|\\.)*",?$/ } as const;
 
 /** Lines over the limit, except those the file's syntax cannot break. */
 export function longLines(text: string, syntax: 'md' | 'json' | 'code'): string[] {
@@ -34,11 +35,12 @@ describe('line length', () => {
 
   test('there are files to check', () => expect(all.length).toBeGreaterThan(100));
 
-  test('a line of 141 characters is found, one of 140 is not; a Markdown row or a JSON string member is skipped', () => {
+  test('a line of 141 characters is found, one of 140 is not; a Markdown row or a JSON pattern is skipped', () => {
     expect(longLines(`${'x'.repeat(140)}\n${'y'.repeat(141)}`, 'code')).toEqual([`2: ${'y'.repeat(60)}…`]);
     expect(longLines(`| ${'x'.repeat(150)} |`, 'md')).toEqual([]);
     expect(longLines(`| ${'x'.repeat(150)} |`, 'code')).toHaveLength(1);
     expect(longLines(`  "pattern": "${'x'.repeat(150)}",`, 'json')).toEqual([]);
+    expect(longLines(`  "description": "${'x'.repeat(150)}",`, 'json')).toHaveLength(1);
     expect(longLines(`  "a": [${'1, '.repeat(50)}1],`, 'json')).toHaveLength(1);
   });
 

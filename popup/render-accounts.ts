@@ -26,7 +26,21 @@ const nameAfter = (control: HTMLElement, text: string, address: string): void =>
 
 const line = (text: string, className: string): HTMLSpanElement => el('span', text, className);
 
+/** Which control of which account: how the keyboard focus finds its control again in a list drawn anew. */
+const markControl = (control: HTMLElement, accountId: string, kind: 'recheck' | 'update' | 'trust'): void => {
+  control.dataset.control = `${kind} ${accountId}`;
+};
+
+/** While its request runs a button is aria-disabled, not disabled: a disabled button would drop the keyboard focus. */
+const startBusy = (button: HTMLButtonElement): boolean => {
+  if (button.getAttribute('aria-disabled') === 'true') return false;
+  button.setAttribute('aria-disabled', 'true');
+  return true;
+};
+
 export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
+  const active = document.activeElement;
+  const focused = active instanceof HTMLElement && target.contains(active) ? active.dataset.control : undefined;
   target.replaceChildren(...accounts.map((a) => {
     const item = document.createElement('li');
     const { protocol, hostname, port, security } = a.incoming;
@@ -46,13 +60,21 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
     recheck.className = 'update';
     recheck.textContent = t('recheck');
     nameAfter(recheck, recheck.textContent, a.address);
+    markControl(recheck, a.accountId, 'recheck');
     recheck.addEventListener('click', () => {
-      recheck.disabled = true;
-      void actions.recheck(a.accountId);
+      if (startBusy(recheck)) void actions.recheck(a.accountId);
     });
     item.append(recheck);
     return item;
   }));
+  if (focused !== undefined) refocus(target, focused);
+}
+
+/** After a redraw the focus goes back to the same control, else to the same account's look-up-again button. */
+function refocus(target: HTMLElement, focused: string): void {
+  const controls = [...target.querySelectorAll<HTMLElement>('[data-control]')];
+  const accountId = focused.slice(focused.indexOf(' ') + 1);
+  (controls.find((c) => c.dataset.control === focused) ?? controls.find((c) => c.dataset.control === `recheck ${accountId}`))?.focus();
 }
 
 function proposalControls({ accountId, address }: AccountReport, proposal: Shown, actions: AccountActions): HTMLElement[] {
@@ -64,6 +86,7 @@ function proposalControls({ accountId, address }: AccountReport, proposal: Shown
   button.className = 'update';
   button.textContent = t(proposal.verified ? 'updateOffer' : 'updateOfferUnverified', targetText);
   nameAfter(button, button.textContent, address);
+  markControl(button, accountId, 'update');
   const controls: HTMLElement[] = [];
   let trust: HTMLInputElement | null = null;
   if (!proposal.verified) {
@@ -73,6 +96,7 @@ function proposalControls({ accountId, address }: AccountReport, proposal: Shown
     trust.type = 'checkbox';
     trust.className = 'update-trust';
     nameAfter(trust, t('updateTrust'), address);
+    markControl(trust, accountId, 'trust');
     label.append(trust, ` ${t('updateTrust')}`);
     controls.push(label);
     button.disabled = true;
@@ -91,7 +115,7 @@ function proposalControls({ accountId, address }: AccountReport, proposal: Shown
       actions.announce(t('updateArmed', address, targetText));
       return;
     }
-    button.disabled = true;
+    if (!startBusy(button)) return;
     void actions.update(accountId, shown, trust?.checked === true).then((message) => {
       button.textContent = message;
       actions.announce(message);

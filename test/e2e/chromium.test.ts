@@ -364,6 +364,7 @@ async function openAccountList(lang: string): Promise<{ extension: LoadedExtensi
       capabilities: { createAccounts: true },
       listAccounts: { accounts },
       updateAccount: { ok: true, account: accounts[0] },
+      recheckAccount: accounts[1],
     };
     Object.assign(window, { sent });
     const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
@@ -429,6 +430,23 @@ describe('Chromium: the account list (the background faked at the message bounda
     await statusSays(/updated/);
     expect(await announced(page)).toContain('alice@example.org: updated.');
     expect(await updates()).toMatchObject([{ type: 'updateAccount', accountId: 'account1', confirmed: true, trusted: false }]);
+    // The list is drawn again after the move; the focus is back on the account's button, not lost to the page.
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-control') === 'update account1', undefined, { timeout: 2000 });
+  });
+
+  test('the keyboard focus stays on an account\'s control when the list is drawn again (look up again, by Enter)', async () => {
+    const name = 'It fails to connect: look up its servers again (bob@example.net)';
+    await page.getByRole('button', { name, exact: true }).focus();
+    // Marks the button drawn now: the one focused at the end must be the new list's.
+    await page.evaluate(() => (document.activeElement as HTMLElement).setAttribute('data-drawn-before', ''));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('[data-drawn-before]'), undefined, { timeout: 2000 });
+    const focused = await page.evaluate(() => ({
+      label: document.activeElement?.getAttribute('aria-label'),
+      sent: (window as unknown as { sent: { type: string }[] }).sent.filter((m) => m.type === 'recheckAccount').length,
+    }));
+    expect(focused).toEqual({ label: name, sent: 1 });
   });
 });
 

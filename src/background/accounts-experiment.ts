@@ -38,5 +38,5 @@ export interface AccountsExperiment {
 }
 
 export function accountsExperiment(browser: Browser): AccountsExperiment | null {
-  return (browser as unknown as { srvAutoconfigAccounts?: AccountsExperiment }).srvAutoconfigAccounts ?? null;
+  return browser.srvAutoconfigAccounts ?? null;
 }

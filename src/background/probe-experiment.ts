@@ -22,7 +22,7 @@ export interface ProbeExperiment {
 }
 
 export function probeExperiment(browser: Browser): ProbeExperiment | null {
-  return (browser as unknown as { srvAutoconfigProbe?: ProbeExperiment }).srvAutoconfigProbe ?? null;
+  return browser.srvAutoconfigProbe ?? null;
 }
 
 /** Platform.connect and Thunderbird's OAuth2 registry, each loading the glue on first use; both undefined elsewhere. */

@@ -10,5 +10,5 @@ export interface SetupExperiment {
 }
 
 export function setupExperiment(browser: Browser): SetupExperiment | null {
-  return (browser as unknown as { srvAutoconfigSetup?: SetupExperiment }).srvAutoconfigSetup ?? null;
+  return browser.srvAutoconfigSetup ?? null;
 }

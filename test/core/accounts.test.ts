@@ -199,6 +199,15 @@ describe('accountLevel: an account gets the level the popup gives the same serve
     expect(accountLevel(onProvider, discovery)).toBe('tls');
   });
 
+  test.each([
+    { name: 'another port', server: { ...onProvider[0]!, port: 994 } },
+    { name: 'STARTTLS on port 143', server: { ...onProvider[0]!, port: 143, security: 'starttls' as const } },
+    { name: 'another protocol', server: { ...onProvider[0]!, protocol: 'pop3', port: 995 } },
+  ])('the certificate vouched for the published server only, not the same host on $name: unverified', async ({ server }) => {
+    const discovery = await probed(provider, probe());
+    expect(accountLevel([server, onProvider[1]!], discovery)).toBe('unverified');
+  });
+
   test('a certificate for the provider only vouches for nothing: unverified', async () => {
     const discovery = await probed(provider, probe({ certificate: { ...certificate, namesDomain: false } }));
     expect(accountLevel(onProvider, discovery)).toBe('unverified');

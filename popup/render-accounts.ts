@@ -26,17 +26,33 @@ const nameAfter = (control: HTMLElement, text: string, address: string): void =>
 
 const line = (text: string, className: string): HTMLSpanElement => el('span', text, className);
 
+/** The controls whose request is running, by data-control: a list drawn meanwhile must not let them be sent again. */
+const running = new Set<string>();
+
 /** Which control of which account: how the keyboard focus finds its control again in a list drawn anew. */
 const markControl = (control: HTMLElement, accountId: string, kind: 'recheck' | 'update' | 'trust'): void => {
   control.dataset.control = `${kind} ${accountId}`;
+  if (running.has(control.dataset.control)) control.setAttribute('aria-disabled', 'true');
 };
 
-/** While its request runs a button is aria-disabled, not disabled: a disabled button would drop the keyboard focus. */
-const startBusy = (button: HTMLButtonElement): boolean => {
-  if (button.getAttribute('aria-disabled') === 'true') return false;
-  button.setAttribute('aria-disabled', 'true');
-  return true;
-};
+/**
+ * Sends a control's request once: aria-disabled while it runs (disabled would drop the keyboard focus), in any list
+ * drawn meanwhile too. When it ends, the control drawn since then is usable again; the pressed one keeps what it says.
+ */
+function runOnce(target: HTMLElement, control: HTMLButtonElement, request: () => Promise<unknown>): void {
+  const key = control.dataset.control ?? '';
+  if (running.has(key)) return;
+  running.add(key);
+  control.setAttribute('aria-disabled', 'true');
+  void request().finally(() => {
+    running.delete(key);
+    const now = controlOf(target, key);
+    if (now !== control) now?.removeAttribute('aria-disabled');
+  });
+}
+
+const controlOf = (target: HTMLElement, key: string): HTMLElement | undefined =>
+  [...target.querySelectorAll<HTMLElement>('[data-control]')].find((c) => c.dataset.control === key);
 
 export function renderAccounts(target: HTMLElement, accounts: readonly AccountReport[], actions: AccountActions): void {
   const active = document.activeElement;
@@ -54,30 +70,33 @@ export function renderAccounts(target: HTMLElement, accounts: readonly AccountRe
     for (const said of comparisonLines(a)) {
       item.append('reason' in said ? line(reasonText(said.reason), 'weak') : line(t(said.message), 'then'));
     }
-    if (a.proposal !== null) item.append(...proposalControls(a, a.proposal, actions));
+    if (a.proposal !== null) item.append(...proposalControls(target, a, a.proposal, actions));
     const recheck = document.createElement('button');
     recheck.type = 'button';
     recheck.className = 'update';
     recheck.textContent = t('recheck');
     nameAfter(recheck, recheck.textContent, a.address);
     markControl(recheck, a.accountId, 'recheck');
-    recheck.addEventListener('click', () => {
-      if (startBusy(recheck)) void actions.recheck(a.accountId);
-    });
+    recheck.addEventListener('click', () => runOnce(target, recheck, () => actions.recheck(a.accountId)));
     item.append(recheck);
     return item;
   }));
   if (focused !== undefined) refocus(target, focused);
 }
 
-/** After a redraw the focus goes back to the same control, else to the same account's look-up-again button. */
+/**
+ * After a redraw the focus goes back to the same control, else (it is gone, or disabled until its trust box is ticked
+ * again) to the account's trust box, else to its look-up-again button.
+ */
 function refocus(target: HTMLElement, focused: string): void {
-  const controls = [...target.querySelectorAll<HTMLElement>('[data-control]')];
   const accountId = focused.slice(focused.indexOf(' ') + 1);
-  (controls.find((c) => c.dataset.control === focused) ?? controls.find((c) => c.dataset.control === `recheck ${accountId}`))?.focus();
+  const candidates = [focused, `trust ${accountId}`, `recheck ${accountId}`].map((key) => controlOf(target, key));
+  candidates.find((c) => c !== undefined && !(c instanceof HTMLButtonElement && c.disabled))?.focus();
 }
 
-function proposalControls({ accountId, address }: AccountReport, proposal: Shown, actions: AccountActions): HTMLElement[] {
+function proposalControls(
+  target: HTMLElement, { accountId, address }: AccountReport, proposal: Shown, actions: AccountActions,
+): HTMLElement[] {
   const shown = { incoming: proposal.incoming, outgoing: proposal.outgoing };
   const targetText = [shown.incoming, shown.outgoing]
     .flatMap((p) => (p === null ? [] : [`${p.hostname}:${p.port} ${t(`security_${p.security}`)}`])).join(', ');
@@ -115,8 +134,8 @@ function proposalControls({ accountId, address }: AccountReport, proposal: Shown
       actions.announce(t('updateArmed', address, targetText));
       return;
     }
-    if (!startBusy(button)) return;
-    void actions.update(accountId, shown, trust?.checked === true).then((message) => {
+    runOnce(target, button, async () => {
+      const message = await actions.update(accountId, shown, trust?.checked === true);
       button.textContent = message;
       actions.announce(message);
     });

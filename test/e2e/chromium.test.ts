@@ -366,7 +366,13 @@ async function openAccountList(lang: string): Promise<{ extension: LoadedExtensi
       updateAccount: { ok: true, account: accounts[0] },
       recheckAccount: accounts[1],
     };
-    Object.assign(window, { sent });
+    // `holdFor`: that account's look-up-again answer waits for release(), so another redraw can come meanwhile.
+    const held: (() => void)[] = [];
+    const release = (): void => {
+      Object.assign(window, { holdFor: null });
+      for (const answer of held.splice(0)) answer();
+    };
+    Object.assign(window, { sent, holdFor: null, release });
     const scope = globalThis as unknown as { browser?: PageExtensionApi; chrome?: PageExtensionApi };
     for (const api of [scope.browser, scope.chrome]) {
       if (api?.runtime === undefined) continue;
@@ -375,7 +381,10 @@ async function openAccountList(lang: string): Promise<{ extension: LoadedExtensi
         sendMessage: (message: { type: string }, ...rest: unknown[]) => {
           if (!(message.type in replies)) return original(message, ...rest);
           sent.push(message);
-          return Promise.resolve(replies[message.type]);
+          const reply = replies[message.type];
+          const { accountId } = message as { accountId?: string };
+          const hold = message.type === 'recheckAccount' && accountId === (window as { holdFor?: string }).holdFor;
+          return hold ? new Promise((resolve) => held.push(() => resolve(reply))) : Promise.resolve(reply);
         },
       });
     }
@@ -393,6 +402,21 @@ describe('Chromium: the account list (the background faked at the message bounda
     ({ extension, page } = await openAccountList('en'));
   });
   afterAll(async () => extension?.close());
+
+  const recheck = (address: string) =>
+    page.getByRole('button', { name: `It fails to connect: look up its servers again (${address})`, exact: true });
+  /** Marks the controls drawn now, so redrawn() can wait for a new list. */
+  const markDrawn = () => page.evaluate(() => {
+    for (const control of document.querySelectorAll('#account-list [data-control]')) control.setAttribute('data-drawn-before', '');
+  });
+  const redrawn = () => page.waitForFunction(() => !document.querySelector('[data-drawn-before]'), undefined, { timeout: 2000 });
+  /** The focused control's data-control, marked "replaced" if it is not of the list drawn last. */
+  const focusedControl = () => page.evaluate(() => {
+    const active = document.activeElement;
+    return `${active?.hasAttribute('data-drawn-before') === true ? 'replaced ' : ''}${active?.getAttribute('data-control')}`;
+  });
+  const sentOf = (type: string) =>
+    page.evaluate((t) => (window as unknown as { sent: { type: string }[] }).sent.filter((m) => m.type === t).length, type);
 
   test('each account\'s controls are named after the account (their visible words first)', async () => {
     const named = (role: 'button' | 'checkbox', name: string) => page.getByRole(role, { name, exact: true }).count();
@@ -426,27 +450,53 @@ describe('Chromium: the account list (the background faked at the message bounda
     const published = 'imap.example.org:993 SSL/TLS, smtp.example.org:465 SSL/TLS';
     expect(await announced(page)).toContain(`Press again to change alice@example.org to ${published}.`);
     expect(await updates()).toEqual([]);
+    await markDrawn();
     await page.getByRole('button', { name: /^Confirm: change the account to .*\(alice@example\.org\)$/ }).click({ timeout: 2000 });
     await statusSays(/updated/);
     expect(await announced(page)).toContain('alice@example.org: updated.');
     expect(await updates()).toMatchObject([{ type: 'updateAccount', accountId: 'account1', confirmed: true, trusted: false }]);
-    // The list is drawn again after the move; the focus is back on the account's button, not lost to the page.
-    await page.waitForFunction(
-      () => document.activeElement?.getAttribute('data-control') === 'update account1', undefined, { timeout: 2000 });
+    // The list is drawn again after the move; the focus is on the new list's button for the account, not lost to the page.
+    await redrawn();
+    expect(await focusedControl()).toBe('update account1');
   });
 
   test('the keyboard focus stays on an account\'s control when the list is drawn again (look up again, by Enter)', async () => {
-    const name = 'It fails to connect: look up its servers again (bob@example.net)';
-    await page.getByRole('button', { name, exact: true }).focus();
-    // Marks the button drawn now: the one focused at the end must be the new list's.
-    await page.evaluate(() => (document.activeElement as HTMLElement).setAttribute('data-drawn-before', ''));
+    await recheck('bob@example.net').focus();
+    await markDrawn();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => !document.querySelector('[data-drawn-before]'), undefined, { timeout: 2000 });
-    const focused = await page.evaluate(() => ({
-      label: document.activeElement?.getAttribute('aria-label'),
-      sent: (window as unknown as { sent: { type: string }[] }).sent.filter((m) => m.type === 'recheckAccount').length,
-    }));
-    expect(focused).toEqual({ label: name, sent: 1 });
+    await redrawn();
+    expect(await focusedControl()).toBe('recheck account2');
+    expect(await sentOf('recheckAccount')).toBe(1);
+  });
+
+  test('a control whose request runs cannot be sent again, in a list drawn meanwhile either; once it ends it can', async () => {
+    await page.evaluate(() => Object.assign(window, { holdFor: 'account2' }));
+    await recheck('bob@example.net').click();
+    const sent = await sentOf('recheckAccount');
+    // Alice's look-up ends at once and draws the list again while Bob's still runs.
+    await markDrawn();
+    await recheck('alice@example.org').click();
+    await redrawn();
+    expect(await recheck('bob@example.net').getAttribute('aria-disabled')).toBe('true');
+    // force: Playwright itself waits for an aria-disabled button to be enabled; a user can still press it.
+    await recheck('bob@example.net').click({ force: true });
+    expect(await sentOf('recheckAccount')).toBe(sent + 1);
+    await markDrawn();
+    await page.evaluate(() => (window as unknown as { release(): void }).release());
+    await redrawn();
+    expect(await recheck('bob@example.net').getAttribute('aria-disabled')).toBeNull();
+  });
+
+  test('the focus on a move drawn again disabled (its trust box unticked by the redraw) goes to the trust box', async () => {
+    await page.evaluate(() => Object.assign(window, { holdFor: 'account1' }));
+    await recheck('alice@example.org').click();
+    await page.getByRole('checkbox', { name: 'I trust these servers (bob@example.net)' }).check();
+    await page.getByRole('button', { name: /^Move to these unverified servers: .*\(bob@example\.net\)$/ }).click();
+    expect(await focusedControl()).toBe('update account2');
+    await markDrawn();
+    await page.evaluate(() => (window as unknown as { release(): void }).release());
+    await redrawn();
+    expect(await focusedControl()).toBe('trust account2');
   });
 });
 

@@ -13,12 +13,12 @@ const zone: FakeRecord[] = [
   { name: `smtp.${D}`, type: 'A', data: '192.0.2.2' },
 ];
 
-test('RFC 2782 "Target": a target whose address comes through a CNAME is an alias; one with its own address is not', async () => {
+test('RFC 2782 "The format of the SRV RR": a Target reached through a CNAME is an alias; one with its own address is not', async () => {
   const resolver = zoneResolver(zone);
   expect(await aliasTargets([`imap.${D}`, `smtp.${D}`], OPTIONS, testPlatform(resolver.fetch))).toEqual([`imap.${D}`]);
 });
 
-test('RFC 2782 "Target": an aliased target is still used, and the badge says so for its side only', async () => {
+test('RFC 2782 "The format of the SRV RR": an aliased Target is still used, and the badge says so for its side only', async () => {
   const result = await discoverIn(zone, `a@${D}`, { options: { ...OPTIONS, transport: true } });
   expect(result.incoming?.hostname).toBe(`imap.${D}`);
   expect(result.badge.reasons).toContain('incoming-target-alias');
